@@ -1,0 +1,109 @@
+import { dirname } from 'node:path';
+import type { Command } from 'commander';
+import { findConfigFile, loadConfig } from '../../config/load.js';
+import { runCi } from '../../pipeline/ci-run.js';
+import { STAGES, type StageName } from '../../pipeline/step.js';
+import type { RunSummary } from '../../pipeline/summary.js';
+import { Store } from '../../store/store.js';
+import { currentBranch, gitRoot, resolveCommit } from '../../workspace/git.js';
+import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
+import { waggleHome } from '../home.js';
+import { Progress } from '../progress.js';
+import { summaryText } from '../summary-text.js';
+import { UsageError } from '../usage-error.js';
+
+interface RunOptions {
+  config?: string;
+  sha?: string;
+  base?: string;
+  all?: boolean;
+  until?: string;
+  json?: boolean;
+}
+
+export function registerRun(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('run')
+    .description('run the pipeline on a commit of this checkout; exit 0 passed, 1 failed')
+    .option('-c, --config <file>', 'config file (default: waggle.yml here or at the git root)')
+    .option('--sha <sha>', 'commit to run (default: HEAD)')
+    .option('--base <ref>', "measure changes from this commit (default: the branch's last passed run)")
+    .option('--all', 'build and test every package, changed or not')
+    .option('--until <stage>', `stop after this stage: ${STAGES.join(', ')}`)
+    .option('--json', 'print a JSON summary on stdout (progress still goes to stderr)')
+    .addHelpText(
+      'after',
+      '\nOnly packages changed since the base, and their dependents, are built and tested; a package\n' +
+        'whose inputs already passed is reported as cached. Ctrl-C cancels the run cleanly.',
+    )
+    .action(async (options: RunOptions) => {
+      const summary = await runFromCheckout(options, 'cli');
+      setExit(summary.status === 'passed' ? EXIT_OK : EXIT_FAILED);
+    });
+}
+
+export async function runFromCheckout(
+  options: RunOptions,
+  trigger: string,
+  cwd = process.cwd(),
+): Promise<RunSummary> {
+  const configFile = findConfigFile(options.config, cwd);
+  const { config } = loadConfig(configFile);
+  const until = parseStage(options.until);
+  const repo = gitRoot(dirname(configFile));
+  if (!repo) throw new UsageError(`${configFile} is not in a git repository; waggle runs commits`);
+  const sha = commitOf(repo, options.sha ?? 'HEAD');
+  const base = options.base === undefined ? undefined : commitOf(repo, options.base);
+
+  const home = waggleHome(configFile);
+  const store = Store.open(home);
+  const progress = new Progress(process.stderr);
+  const cancel = new AbortController();
+  const onSignal = () => {
+    if (cancel.signal.aborted) process.exit(130); // a second Ctrl-C: stop waiting for cleanup
+    process.stderr.write('\ncancelling: stopping running steps…\n');
+    cancel.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const summary = await runCi({
+      store,
+      home,
+      config,
+      repo,
+      configFile,
+      sha,
+      branch: currentBranch(repo),
+      base,
+      all: options.all,
+      until,
+      trigger,
+      signal: cancel.signal,
+      onEvent: progress.onEvent,
+    });
+    progress.stop();
+    console.log(options.json ? JSON.stringify(summary, null, 2) : summaryText(summary));
+    return summary;
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await store.close();
+  }
+}
+
+function parseStage(value: string | undefined): StageName | undefined {
+  if (value === undefined) return undefined;
+  if (!(STAGES as readonly string[]).includes(value))
+    throw new UsageError(`--until must be one of ${STAGES.join(', ')}, not "${value}"`);
+  return value as StageName;
+}
+
+function commitOf(repo: string, ref: string): string {
+  try {
+    return resolveCommit(repo, ref);
+  } catch {
+    throw new UsageError(`no commit "${ref}" in ${repo}`);
+  }
+}

@@ -1,0 +1,56 @@
+/** argv -> command. The one place that prints for humans and decides exit codes. */
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/errors.js';
+import { MissingVariableError } from '../config/secrets.js';
+import { registerDemo } from './commands/demo.js';
+import { registerRun } from './commands/run.js';
+import { registerSchema } from './commands/schema.js';
+import { registerValidate } from './commands/validate.js';
+import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK } from './exit-codes.js';
+import { UsageError } from './usage-error.js';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = EXIT_OK;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const program = new Command('waggle')
+    .description(
+      'CI/CD for small teams on plain servers: a git push becomes a tested, packaged, deployed release.',
+    )
+    .option('--verbose', 'show stack traces of internal errors')
+    .showHelpAfterError('(run "waggle --help" for usage)')
+    .exitOverride();
+  registerValidate(program, setExit);
+  registerSchema(program);
+  registerRun(program, setExit);
+  registerDemo(program, setExit);
+
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    return reportError(error, program.opts<{ verbose?: boolean }>().verbose === true);
+  }
+}
+
+/** Known failures get one readable line; anything else is an internal error. */
+function reportError(error: unknown, verbose: boolean): number {
+  if (error instanceof CommanderError) {
+    // Help and version print themselves and are not errors.
+    return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
+  }
+  if (error instanceof ConfigError) {
+    for (const issue of error.issues) console.error(`${issue.path}: ${issue.message}`);
+    return EXIT_BAD_INPUT;
+  }
+  if (error instanceof UsageError || error instanceof MissingVariableError) {
+    console.error(`waggle: ${error.message}`);
+    return EXIT_BAD_INPUT;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`waggle: ${message}`);
+  if (verbose && error instanceof Error && error.stack) console.error(error.stack);
+  else console.error('(run with --verbose for details)');
+  return EXIT_FAILED;
+}

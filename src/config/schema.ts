@@ -1,0 +1,267 @@
+/**
+ * waggle.yml, declared once. Every option has its type, default and doc here; validation,
+ * `waggle schema` (JSON Schema for editors) and the README reference all derive from it.
+ * Strings may hold `${{ secrets.NAME }}` or `${{ vars.NAME }}`, read from the environment at use.
+ */
+import { z } from 'zod';
+import { DURATION_PATTERN, PERCENT_PATTERN } from './units.js';
+
+const duration = (doc: string) =>
+  z
+    .string()
+    .regex(new RegExp(DURATION_PATTERN), 'must be a duration such as 500ms, 30s, 5m or 1h')
+    .describe(doc);
+const percent = (doc: string) =>
+  z.string().regex(new RegExp(PERCENT_PATTERN), 'must be a percentage such as 1% or 0.5%').describe(doc);
+const name = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lowercase letters, digits, ".", "_" or "-"')
+  .describe('A name: lowercase letters, digits, ".", "_", "-".');
+
+/** A command is an argv array, or a string split on spaces (quotes group words; no shell runs it). */
+export const command = z
+  .union([z.string().min(1), z.array(z.string()).min(1)])
+  .describe(
+    'A command: an argv list, or a string split on spaces with quotes grouping words. No shell is involved.',
+  );
+
+const service = z
+  .strictObject({
+    port: z.number().int().min(1).max(65535).describe('Port the service listens on (given to it as PORT).'),
+    health: z
+      .string()
+      .startsWith('/')
+      .default('/healthz')
+      .describe('Path answering 200 when the service is healthy.'),
+    start: command
+      .default('node dist/index.js')
+      .describe('Command that starts the service, run in its release folder.'),
+    env: z.record(z.string(), z.string()).default({}).describe('Extra environment for the service.'),
+  })
+  .describe('This package is a long-running Node service behind the router (api role).');
+
+const site = z
+  .strictObject({
+    dist: z
+      .string()
+      .describe(
+        'Folder of the built static site, relative to the package (Angular: dist/<project>/browser).',
+      ),
+  })
+  .describe('This package is a static site served by Nginx (web role).');
+
+const testSpec = z.strictObject({
+  run: command.default('npm test --if-present').describe('Command that runs the suite.'),
+  junit: z
+    .string()
+    .default('reports/junit.xml')
+    .describe('JUnit XML file the suite writes, relative to the package.'),
+  timeout: duration('Longest the suite may run before it is killed.').default('15m'),
+});
+
+const packageSpec = z.strictObject({
+  path: z.string().min(1).describe('Folder of the package, relative to the repository root.'),
+  dependsOn: z
+    .array(z.string())
+    .optional()
+    .describe('Packages this one needs built first. Default: its workspace dependencies from package.json.'),
+  build: z
+    .union([command, z.literal(false)])
+    .default('npm run build --if-present')
+    .describe('Build command run in the package folder; false for none.'),
+  outputs: z
+    .array(z.string())
+    .default(['dist'])
+    .describe('What the build writes, relative to the package; cached by input hash and packaged.'),
+  test: z
+    .union([testSpec, z.literal(false)])
+    .default({ run: 'npm test --if-present', junit: 'reports/junit.xml', timeout: '15m' })
+    .describe('How the package is tested; false for no tests.'),
+  service: service.optional(),
+  site: site.optional(),
+});
+
+export const EVENTS = [
+  'run.started',
+  'run.succeeded',
+  'run.failed',
+  'deploy.started',
+  'deploy.succeeded',
+  'deploy.failed',
+  'e2e.passed',
+  'e2e.failed',
+  'approval.requested',
+  'approval.granted',
+  'approval.rejected',
+  'rollout.started',
+  'rollout.step',
+  'rollout.promoted',
+  'rollout.aborted',
+] as const;
+const EVENT_GROUPS = [...new Set(EVENTS.map((event) => `${event.split('.')[0]}.*`))];
+const event = z
+  .enum(['all', ...EVENTS, ...EVENT_GROUPS])
+  .describe('An event a contact wants, a group such as deploy.*, or all.');
+
+const contact = z
+  .strictObject({
+    name: z.string().optional().describe('Who this is, for messages and the dashboard.'),
+    email: z.string().optional().describe('E-mail address (sent over SMTP).'),
+    slack: z.string().optional().describe('Slack incoming-webhook URL (a secret).'),
+    teams: z.string().optional().describe('Microsoft Teams incoming-webhook URL (a secret).'),
+    discord: z.string().optional().describe('Discord webhook URL (a secret).'),
+    webhook: z
+      .strictObject({
+        url: z.string().describe('Where the JSON is POSTed.'),
+        secret: z.string().describe('Key of the HMAC-SHA256 signature header (a secret).'),
+      })
+      .optional()
+      .describe('A generic JSON webhook, signed with HMAC-SHA256 and a timestamp.'),
+    github: z.boolean().optional().describe('Post GitHub commit statuses for the run.'),
+    on: z.array(event).min(1).default(['all']).describe('Events this contact is told about.'),
+  })
+  .describe('A person or a channel told about events.');
+
+const role = z
+  .enum(['web', 'api', 'db'])
+  .describe('web: Nginx + static site; api: Node services; db: MongoDB.');
+
+const staticHost = z.strictObject({
+  name: name.describe('Host name, unique in the environment.'),
+  address: z.string().optional().describe('SSH address (IP or DNS name). Leave out for a local-folder host.'),
+  path: z.string().optional().describe('Root folder of a local-folder host (the embedded default).'),
+  user: z.string().default('root').describe('SSH user.'),
+  port: z.number().int().min(1).max(65535).default(22).describe('SSH port.'),
+  key: z.string().optional().describe('SSH private key (a secret) or a path to it.'),
+  roles: z.array(role).min(1).describe('What runs on this host.'),
+});
+
+const digitalOcean = z.strictObject({
+  digitalocean: z.strictObject({
+    tag: z.string().describe('Droplets with this tag make up the environment.'),
+    token: z.string().describe('DigitalOcean API token (a secret).'),
+    user: z.string().default('root').describe('SSH user.'),
+    key: z.string().optional().describe('SSH private key (a secret) or a path to it.'),
+    roleTagPrefix: z
+      .string()
+      .default('role:')
+      .describe('A droplet tagged role:web, role:api or role:db has that role; untagged droplets have all.'),
+  }),
+});
+
+const analysis = z
+  .strictObject({
+    interval: duration('How often each step is judged.').default('30s'),
+    maxErrorRate: percent('Highest 5xx rate the new colour may show.').default('1%'),
+    maxP95: duration('Highest p95 latency the new colour may show.').default('500ms'),
+    compare: z
+      .enum(['stable', 'absolute'])
+      .default('stable')
+      .describe(
+        'stable: also fail when the new colour is clearly worse than the stable one; absolute: limits only.',
+      ),
+    failureLimit: z
+      .number()
+      .int()
+      .min(0)
+      .default(2)
+      .describe('Failed measurements tolerated before an abort.'),
+    minRequests: z
+      .number()
+      .int()
+      .min(0)
+      .default(20)
+      .describe('Fewer requests than this make a measurement inconclusive.'),
+  })
+  .describe('How metrics decide each step.');
+
+const step = z.strictObject({
+  weight: z.number().min(0).max(100).describe('Percent of traffic sent to the new colour.'),
+  pause: duration('How long to hold this weight while analysis runs.').optional(),
+});
+
+const strategy = z.union([
+  z.strictObject({
+    blueGreen: z
+      .strictObject({
+        analysis: analysis.optional(),
+        bake: duration('How long the old colour stays warm after the switch.').default('10m'),
+      })
+      .describe('Deploy to the idle colour, check it, switch all traffic at once.'),
+  }),
+  z.strictObject({
+    canary: z
+      .strictObject({
+        steps: z.array(step).min(1).describe('Traffic weights in order; the last should be 100.'),
+        analysis: analysis.default({
+          interval: '30s',
+          maxErrorRate: '1%',
+          maxP95: '500ms',
+          compare: 'stable',
+          failureLimit: 2,
+          minRequests: 20,
+        }),
+        bake: duration('How long the old colour stays warm after 100%.').default('10m'),
+      })
+      .describe('Shift traffic to the new colour in weighted steps judged by metrics.'),
+  }),
+]);
+
+const approval = z.union([
+  z.literal('auto').describe('Proceed without waiting.'),
+  z.strictObject({
+    approvers: z.array(z.string()).min(1).describe('Who may approve.'),
+    quorum: z.number().int().min(1).default(1).describe('How many approvals are needed.'),
+    expires: duration('How long a request stays open before it lapses.').default('24h'),
+  }),
+]);
+
+const environment = z.strictObject({
+  after: z.string().optional().describe('Environment that must succeed first (production after staging).'),
+  approval: approval.default('auto').describe('Whether a person approves before this environment changes.'),
+  hosts: z
+    .union([z.array(staticHost).min(1), digitalOcean])
+    .describe('The servers: a list, or a DigitalOcean tag.'),
+  url: z.string().optional().describe('Public URL of the environment (used by e2e tests and links).'),
+  e2e: z
+    .strictObject({
+      path: z.string().describe('Folder of the Playwright project, relative to the repository root.'),
+      timeout: duration('Longest the e2e suite may run.').default('15m'),
+    })
+    .optional()
+    .describe('End-to-end tests run against the environment after each deploy.'),
+  strategy: strategy.optional().describe('How traffic moves to a new release. Default: blue-green.'),
+  keepReleases: z
+    .number()
+    .int()
+    .min(1)
+    .default(5)
+    .describe('Release folders kept on each host for rollback.'),
+});
+
+export const configSchema = z
+  .strictObject({
+    name: name.describe('Project name.'),
+    trigger: z
+      .strictObject({
+        branches: z.array(z.string()).min(1).default(['main']).describe('Branches whose pushes start a run.'),
+      })
+      .default({ branches: ['main'] })
+      .describe('What starts a run.'),
+    packages: z
+      .record(name, packageSpec)
+      .refine((packages) => Object.keys(packages).length > 0, 'at least one package is needed')
+      .describe('The packages of the monorepo, by name.'),
+    contacts: z.array(contact).default([]).describe('Who hears about what.'),
+    environments: z.record(name, environment).default({}).describe('Where releases go, by name.'),
+  })
+  .describe('waggle.yml: one file from a git push to production.');
+
+export type Config = z.output<typeof configSchema>;
+export type PackageConfig = z.output<typeof packageSpec>;
+export type EnvironmentConfig = z.output<typeof environment>;
+export type Command = z.output<typeof command>;
+
+export function jsonSchema(): unknown {
+  return z.toJSONSchema(configSchema, { io: 'input' });
+}

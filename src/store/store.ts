@@ -1,0 +1,178 @@
+/** The SQLite store (WAL) under the waggle home: runs, steps, logs, tests, artifacts, cache. */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { type Insertable, Kysely, type Selectable, SqliteDialect } from 'kysely';
+import {
+  type ArtifactTable,
+  type Database,
+  MIGRATIONS,
+  type RunStatus,
+  type RunTable,
+  type StepLogTable,
+  type StepStatus,
+  type StepTable,
+  type TestCaseTable,
+} from './schema.js';
+
+export type Run = Selectable<RunTable>;
+export type StepRow = Selectable<StepTable>;
+export type TestCaseRow = Selectable<TestCaseTable>;
+export type ArtifactRow = Selectable<ArtifactTable>;
+
+export class Store {
+  readonly db: Kysely<Database>;
+  private readonly sqlite: SQLite.Database;
+
+  constructor(file: string) {
+    this.sqlite = new SQLite(file);
+    this.sqlite.pragma('journal_mode = WAL');
+    this.sqlite.pragma('busy_timeout = 5000');
+    this.sqlite.pragma('foreign_keys = ON');
+    migrate(this.sqlite);
+    this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: this.sqlite }) });
+  }
+
+  static open(home: string): Store {
+    mkdirSync(home, { recursive: true });
+    return new Store(join(home, 'waggle.db'));
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+
+  async createRun(run: Omit<Insertable<RunTable>, 'created_at' | 'status'>): Promise<number> {
+    const row = await this.db
+      .insertInto('runs')
+      .values({ ...run, status: 'queued', created_at: Date.now() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  async updateRun(
+    id: number,
+    changes: { status?: RunStatus; started_at?: number; finished_at?: number; summary?: string },
+  ) {
+    await this.db.updateTable('runs').set(changes).where('id', '=', id).execute();
+  }
+
+  getRun(id: number): Promise<Run | undefined> {
+    return this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The newest passed run of a branch at another commit: what "changed since" is measured from. */
+  lastPassedRun(repo: string, branch: string, exceptSha: string): Promise<Run | undefined> {
+    return this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('repo', '=', repo)
+      .where('branch', '=', branch)
+      .where('status', '=', 'passed')
+      .where('sha', '!=', exceptSha)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  async addStep(step: Omit<Insertable<StepTable>, 'status'>): Promise<number> {
+    const row = await this.db
+      .insertInto('steps')
+      .values({ ...step, status: 'pending' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  async updateStep(
+    id: number,
+    changes: Partial<{
+      status: StepStatus;
+      detail: string | null;
+      exit_code: number | null;
+      started_at: number;
+      finished_at: number;
+      duration_ms: number;
+    }>,
+  ) {
+    await this.db.updateTable('steps').set(changes).where('id', '=', id).execute();
+  }
+
+  steps(runId: number): Promise<StepRow[]> {
+    return this.db.selectFrom('steps').selectAll().where('run_id', '=', runId).orderBy('id').execute();
+  }
+
+  /** Synchronous and batched: called from output handlers that must not fall behind. */
+  appendLogs(lines: StepLogTable[]): void {
+    if (lines.length === 0) return;
+    const insert = this.sqlite.prepare(
+      'INSERT INTO step_logs (step_id, seq, stream, line, at) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.sqlite.transaction(() => {
+      for (const l of lines) insert.run(l.step_id, l.seq, l.stream, l.line, l.at);
+    })();
+  }
+
+  logs(stepId: number): Promise<Selectable<StepLogTable>[]> {
+    return this.db.selectFrom('step_logs').selectAll().where('step_id', '=', stepId).orderBy('seq').execute();
+  }
+
+  async addTestCases(cases: Insertable<TestCaseTable>[]): Promise<void> {
+    // SQLite caps bound variables per statement; insert in slices.
+    for (let i = 0; i < cases.length; i += 200) {
+      await this.db
+        .insertInto('test_cases')
+        .values(cases.slice(i, i + 200))
+        .execute();
+    }
+  }
+
+  testCases(runId: number, pkg?: string): Promise<TestCaseRow[]> {
+    let query = this.db.selectFrom('test_cases').selectAll().where('run_id', '=', runId);
+    if (pkg) query = query.where('package', '=', pkg);
+    return query.orderBy('id').execute();
+  }
+
+  async addArtifact(artifact: Insertable<ArtifactTable>): Promise<void> {
+    await this.db.insertInto('artifacts').values(artifact).execute();
+  }
+
+  artifacts(runId: number): Promise<ArtifactRow[]> {
+    return this.db
+      .selectFrom('artifacts')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .orderBy('package')
+      .execute();
+  }
+
+  async remember(key: string, kind: 'build' | 'test', pkg: string, runId: number): Promise<void> {
+    await this.db
+      .insertInto('cache_entries')
+      .values({ key, kind, package: pkg, run_id: runId, created_at: Date.now() })
+      .onConflict((oc) => oc.columns(['key', 'kind']).doUpdateSet({ run_id: runId, created_at: Date.now() }))
+      .execute();
+  }
+
+  /** The run whose build or suite passed under this key, if any. */
+  async recall(key: string, kind: 'build' | 'test'): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('cache_entries')
+      .select('run_id')
+      .where('key', '=', key)
+      .where('kind', '=', kind)
+      .executeTakeFirst();
+    return row?.run_id;
+  }
+}
+
+function migrate(sqlite: SQLite.Database): void {
+  const applied = sqlite.pragma('user_version', { simple: true }) as number;
+  for (let version = applied; version < MIGRATIONS.length; version++) {
+    sqlite.transaction(() => {
+      sqlite.exec(MIGRATIONS[version] as string);
+      sqlite.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

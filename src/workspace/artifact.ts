@@ -1,0 +1,134 @@
+/**
+ * Build once, deploy many: a deployable package becomes one tarball that staging and production
+ * both receive. A service carries its build outputs and its production node_modules; a site
+ * carries its dist folder. Tarballs are deterministic (sorted, fixed times), so the sha256 names
+ * the content.
+ */
+
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import * as tar from 'tar';
+import type { PackageConfig } from '../config/schema.js';
+import { readManifest } from './graph.js';
+import { copyProductionDependencies } from './production-deps.js';
+
+export const MANIFEST_FILE = 'waggle-manifest.json';
+
+export interface ArtifactManifest {
+  package: string;
+  version: string;
+  kind: 'service' | 'site';
+  commit: string;
+  cacheKey: string;
+  node: { version: string; abi: string };
+  files: { path: string; size: number; sha256: string }[];
+}
+
+export interface Artifact {
+  package: string;
+  file: string;
+  sha256: string;
+  size: number;
+  manifest: ArtifactManifest;
+}
+
+const FIXED_TIME = new Date('2000-01-01T00:00:00Z');
+
+export async function buildArtifact(input: {
+  name: string;
+  pkg: PackageConfig;
+  workspace: string;
+  commit: string;
+  cacheKey: string;
+  outDir: string;
+}): Promise<Artifact> {
+  const { name, pkg, workspace } = input;
+  const packageDir = join(workspace, pkg.path);
+  const staging = join(input.outDir, `.staging-${name}-${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  try {
+    if (pkg.site) {
+      const dist = join(packageDir, pkg.site.dist);
+      if (!existsSync(dist)) throw new Error(`site folder ${pkg.site.dist} was not built in ${pkg.path}`);
+      copyFolder(dist, staging);
+    } else {
+      copyFolder(join(packageDir, 'package.json'), join(staging, 'package.json'));
+      for (const output of pkg.outputs) {
+        if (!existsSync(join(packageDir, output)))
+          throw new Error(`build output ${output} is missing in ${pkg.path}`);
+        copyFolder(join(packageDir, output), join(staging, output));
+      }
+      copyProductionDependencies(packageDir, workspace, staging);
+    }
+    const manifest: ArtifactManifest = {
+      package: name,
+      version: readManifest(packageDir).version ?? '0.0.0',
+      kind: pkg.site ? 'site' : 'service',
+      commit: input.commit,
+      cacheKey: input.cacheKey,
+      node: { version: process.version, abi: process.versions.modules },
+      files: await hashFiles(staging),
+    };
+    writeFileSync(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+
+    const file = join(input.outDir, `${name}-${input.cacheKey.slice(0, 12)}.tgz`);
+    const partial = `${file}.partial`;
+    await tar.create(
+      { gzip: { level: 6 }, file: partial, cwd: staging, portable: true, mtime: FIXED_TIME },
+      listFiles(staging).sort(),
+    );
+    const sha256 = await hashFile(partial);
+    writeFileSync(`${file}.sha256`, `${sha256}  ${basename(file)}\n`);
+    writeFileSync(`${file}.manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`);
+    // Last, so a tarball that exists is complete and has its checksum and manifest beside it.
+    renameSync(partial, file);
+    return { package: name, file, sha256, size: statSync(file).size, manifest };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function copyFolder(from: string, to: string): void {
+  // dereference: a workspace symlink must become real files in the artifact.
+  cpSync(from, to, { recursive: true, dereference: true });
+}
+
+export function listFiles(root: string, dir = root): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? listFiles(root, path) : [relative(root, path)];
+  });
+}
+
+async function hashFiles(root: string): Promise<ArtifactManifest['files']> {
+  const files = listFiles(root).sort();
+  return Promise.all(
+    files.map(async (path) => ({
+      path,
+      size: statSync(join(root, path)).size,
+      sha256: await hashFile(join(root, path)),
+    })),
+  );
+}
+
+export function hashFile(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')))
+      .on('error', reject);
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * Folders kept under a content key (installed node_modules, build outputs) and put back into a
+ * fresh workspace. Entries appear by an atomic rename, so a crash never leaves half an entry.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { exec } from '../exec/process.js';
+
+const INDEX = '.waggle-paths.json';
+
+export interface CopyMode {
+  /**
+   * Hard links instead of copies: instant and free of disk, but a file written in place in the
+   * workspace would change the cache too; only for trees nothing writes into (node_modules).
+   */
+  link: boolean;
+}
+
+export class TreeCache {
+  constructor(private readonly dir: string) {}
+
+  has(key: string): boolean {
+    return existsSync(join(this.dir, key, INDEX));
+  }
+
+  async save(key: string, fromRoot: string, paths: readonly string[], mode: CopyMode): Promise<void> {
+    if (this.has(key)) return;
+    const staging = join(this.dir, `.tmp-${key}-${process.pid}-${Date.now()}`);
+    const present = paths.filter((path) => existsSync(join(fromRoot, path)));
+    try {
+      for (const path of present) await copy(join(fromRoot, path), join(staging, path), mode);
+      writeFileSync(join(staging, INDEX), JSON.stringify(present));
+      mkdirSync(this.dir, { recursive: true });
+      renameSync(staging, join(this.dir, key));
+    } catch (error) {
+      if (!this.has(key)) throw error;
+      // Another run saved the same key first: theirs is as good as ours.
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
+
+  /** Copies the entry's folders into `toRoot`; false when there is no such entry. */
+  async restore(key: string, toRoot: string, mode: CopyMode): Promise<boolean> {
+    if (!this.has(key)) return false;
+    const entry = join(this.dir, key);
+    const paths = JSON.parse(readFileSync(join(entry, INDEX), 'utf8')) as string[];
+    for (const path of paths) {
+      rmSync(join(toRoot, path), { recursive: true, force: true });
+      await copy(join(entry, path), join(toRoot, path), mode);
+    }
+    return true;
+  }
+}
+
+async function copy(from: string, to: string, mode: CopyMode): Promise<void> {
+  mkdirSync(dirname(to), { recursive: true });
+  // cp keeps symlinks as they are (npm links workspace packages) and links a large tree in ms.
+  await exec(['cp', mode.link ? '-al' : '-a', '--', from, to], { cwd: dirname(to) });
+}

@@ -1,0 +1,94 @@
+/** `waggle run` end to end on a small real monorepo: real git, real npm ci, real processes. */
+import { appendFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunSummary } from '../src/pipeline/summary.js';
+import { git } from '../src/workspace/git.js';
+import { waggle } from './helpers/cli.js';
+import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
+
+describe('waggle run on a small monorepo', () => {
+  let repo: string;
+  let home: string;
+  const run = async (args: string[]) => {
+    const result = await waggle(['run', '--json', ...args], { cwd: repo, env: { WAGGLE_HOME: home } });
+    return { ...result, summary: result.stdout ? (JSON.parse(result.stdout) as RunSummary) : undefined };
+  };
+
+  beforeAll(() => {
+    repo = repoFrom(join(FIXTURES, 'mini'));
+    home = mkdtempSync(join(tmpdir(), 'waggle-home-'));
+  });
+
+  it('builds, tests and packages every package, then reuses what passed', async () => {
+    const first = await run(['--all']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.summary?.packages.lib?.tests).toEqual({ passed: 2, failed: 0, skipped: 0 });
+    expect(first.summary?.packages.app?.tests).toEqual({ passed: 2, failed: 0, skipped: 0 });
+    expect(first.summary?.artifacts.map((a) => a.package)).toEqual(['app']);
+    expect(first.summary?.artifacts[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
+
+    const again = await run([]);
+    expect(again.code).toBe(0);
+    expect(again.summary?.packages.app?.status).toBe('cached');
+    expect(again.summary?.artifacts[0]?.sha256).toBe(first.summary?.artifacts[0]?.sha256);
+  });
+
+  it('builds and tests only what a change reaches, and reports it cached the second time', async () => {
+    appendFileSync(join(repo, 'packages/app/build.mjs'), '// touched\n');
+    commitAll(repo, 'touch app only');
+    const changed = await run([]);
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.summary?.packages.app?.status).toBe('passed');
+    expect(changed.summary?.packages.lib?.status).toBe('skipped');
+    expect(changed.stderr).toMatch(/build lib.*from run/); // restored, not rebuilt
+
+    const rerun = await run([]);
+    expect(rerun.summary?.packages.app?.status).toBe('cached');
+    expect(rerun.summary?.packages.lib?.status).toBe('skipped');
+  });
+
+  it('fails with the failing test named, in JSON and in the terminal summary', async () => {
+    writeFileSync(join(repo, 'packages/lib/value.txt'), '41\n');
+    commitAll(repo, 'break lib');
+    const broken = await run([]);
+    expect(broken.code).toBe(1);
+    expect(broken.summary?.status).toBe('failed');
+    expect(broken.summary?.failedTests).toEqual([
+      expect.objectContaining({
+        package: 'lib',
+        name: 'is the answer',
+        message: expect.stringContaining('expected 41 to be 42'),
+      }),
+    ]);
+    // app depends on lib, so the change reaches it too: it is built and tested again.
+    expect(broken.summary?.packages.app?.status).toBe('passed');
+
+    const text = await waggle(['run'], { cwd: repo, env: { WAGGLE_HOME: home } });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('Failed tests');
+    expect(text.stdout).toContain('lib › value › is the answer');
+    expect(text.stdout).toContain('expected 41 to be 42');
+  });
+
+  it('treats branch names and commit messages as text, never as shell', async () => {
+    const marker = join(tmpdir(), `waggle-pwned-${process.pid}`);
+    // git refuses spaces in branch names; ${IFS} is how an attacker spells one.
+    const branch = `x$(touch${'${IFS}'}${marker})`;
+    git(repo, ['checkout', '--quiet', '-b', branch]);
+    writeFileSync(join(repo, 'packages/lib/value.txt'), '42\n');
+    commitAll(repo, `fix $(touch ${marker}) \`touch ${marker}\``);
+    const result = await run(['--all']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.summary?.branch).toBe(branch);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('refuses an unknown stage and an unknown commit with exit 2', async () => {
+    expect((await run(['--until', 'deploy'])).code).toBe(2);
+    const missing = await run(['--sha', 'no-such-commit']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no commit "no-such-commit"');
+  });
+});
