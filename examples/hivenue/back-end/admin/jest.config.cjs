@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: '@hivenue/admin',
+  preset: '../../jest.preset.cjs',
+};

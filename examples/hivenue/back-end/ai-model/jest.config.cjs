@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: '@hivenue/ai-model',
+  preset: '../../jest.preset.cjs',
+};

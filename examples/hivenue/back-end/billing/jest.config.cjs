@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: '@hivenue/billing',
+  preset: '../../jest.preset.cjs',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: '@hivenue/platform',
+  preset: '../../jest.preset.cjs',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: '@hivenue/shared',
+  preset: '../../jest.preset.cjs',
+};

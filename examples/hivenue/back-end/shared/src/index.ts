@@ -1,0 +1,10 @@
+export { connectMongo, type ConnectMongoOptions } from './connect-mongo';
+export { createServiceApp, type ServiceAppOptions } from './create-service-app';
+export { jsonErrorHandler, notFoundHandler } from './error-handlers';
+export { HttpError } from './http-error';
+export { parseListLimit, type ListLimitBounds } from './list-limit';
+export { parseObjectId } from './object-id';
+export { readServiceConfig, type ServiceConfig, type ServiceDefaults } from './service-config';
+export { startService, type RunningService, type StartServiceOptions } from './start-service';
+export { toResource, type Resource } from './to-resource';
+export { readVersionInfo, type VersionInfo } from './version-info';
