@@ -1,14 +1,12 @@
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { findConfigFile, loadConfig } from '../../config/load.js';
-import { runCi } from '../../pipeline/ci-run.js';
 import { STAGES, type StageName } from '../../pipeline/step.js';
 import type { RunSummary } from '../../pipeline/summary.js';
-import { Store } from '../../store/store.js';
 import { currentBranch, gitRoot, resolveCommit } from '../../workspace/git.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
 import { waggleHome } from '../home.js';
-import { Progress } from '../progress.js';
+import { runWithProgress } from '../run-session.js';
 import { summaryText } from '../summary-text.js';
 import { UsageError } from '../usage-error.js';
 
@@ -55,42 +53,20 @@ export async function runFromCheckout(
   const sha = commitOf(repo, options.sha ?? 'HEAD');
   const base = options.base === undefined ? undefined : commitOf(repo, options.base);
 
-  const home = waggleHome(configFile);
-  const store = Store.open(home);
-  const progress = new Progress(process.stderr);
-  const cancel = new AbortController();
-  const onSignal = () => {
-    if (cancel.signal.aborted) process.exit(130); // a second Ctrl-C: stop waiting for cleanup
-    process.stderr.write('\ncancelling: stopping running steps…\n');
-    cancel.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    const summary = await runCi({
-      store,
-      home,
-      config,
-      repo,
-      configFile,
-      sha,
-      branch: currentBranch(repo),
-      base,
-      all: options.all,
-      until,
-      trigger,
-      signal: cancel.signal,
-      onEvent: progress.onEvent,
-    });
-    progress.stop();
-    console.log(options.json ? JSON.stringify(summary, null, 2) : summaryText(summary));
-    return summary;
-  } finally {
-    progress.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await store.close();
-  }
+  const summary = await runWithProgress({
+    home: waggleHome(configFile),
+    config,
+    repo,
+    configFile,
+    sha,
+    branch: currentBranch(repo),
+    base,
+    all: options.all,
+    until,
+    trigger,
+  });
+  console.log(options.json ? JSON.stringify(summary, null, 2) : summaryText(summary));
+  return summary;
 }
 
 function parseStage(value: string | undefined): StageName | undefined {

@@ -1,0 +1,28 @@
+/** A CI run as the CLI hosts it: the store opened, progress on stderr, Ctrl-C cancelling cleanly. */
+import { type CiRunRequest, runCi } from '../pipeline/ci-run.js';
+import type { RunSummary } from '../pipeline/summary.js';
+import { Store } from '../store/store.js';
+import { Progress } from './progress.js';
+
+export async function runWithProgress(
+  request: Omit<CiRunRequest, 'store' | 'signal' | 'onEvent'>,
+): Promise<RunSummary> {
+  const store = Store.open(request.home);
+  const progress = new Progress(process.stderr);
+  const cancel = new AbortController();
+  const onSignal = () => {
+    if (cancel.signal.aborted) process.exit(130); // a second Ctrl-C: stop waiting for cleanup
+    process.stderr.write('\ncancelling: stopping running steps…\n');
+    cancel.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await runCi({ ...request, store, signal: cancel.signal, onEvent: progress.onEvent });
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await store.close();
+  }
+}
