@@ -1,84 +1,102 @@
-/** Checks zod cannot make alone: folders that must exist, names that must refer to something. */
+/**
+ * Checks zod cannot make alone: folders that must exist, names that must refer to something.
+ * They read the raw YAML defensively, so they run (and report) even when the schema also fails.
+ */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigIssue } from './errors.js';
-import type { Config } from './schema.js';
 import { nearest } from './suggest.js';
 
-export function checkConfig(config: Config, root: string): ConfigIssue[] {
+type Node = Record<string, unknown>;
+const CHANNELS = ['email', 'slack', 'teams', 'discord', 'webhook', 'github'];
+
+export function checkConfig(raw: unknown, root: string): ConfigIssue[] {
+  const config = node(raw);
   const issues: ConfigIssue[] = [];
-  const packageNames = Object.keys(config.packages);
-  const environmentNames = Object.keys(config.environments);
+  const packages = entries(config.packages);
+  const environments = entries(config.environments);
+  const packageNames = packages.map(([name]) => name);
+  const environmentNames = environments.map(([name]) => name);
   const unknownName = (kind: string, value: string, known: string[]) => {
     const guess = nearest(value, known);
     return `no ${kind} named "${value}"${guess ? ` (did you mean "${guess}"?)` : ''}`;
   };
 
-  for (const [name, pkg] of Object.entries(config.packages)) {
+  for (const [name, pkg] of packages) {
     const at = `packages.${name}`;
-    if (!isFolder(join(root, pkg.path)))
-      issues.push({ path: `${at}.path`, message: `folder ${pkg.path} does not exist` });
-    else if (!existsSync(join(root, pkg.path, 'package.json')))
-      issues.push({ path: `${at}.path`, message: `${pkg.path} has no package.json` });
-    for (const [index, dependency] of (pkg.dependsOn ?? []).entries()) {
-      if (!packageNames.includes(dependency))
+    if (typeof pkg.path === 'string') {
+      if (!isFolder(join(root, pkg.path)))
+        issues.push({ path: `${at}.path`, message: `folder ${pkg.path} does not exist` });
+      else if (!existsSync(join(root, pkg.path, 'package.json')))
+        issues.push({ path: `${at}.path`, message: `${pkg.path} has no package.json` });
+    }
+    for (const [index, dependency] of list(pkg.dependsOn).entries()) {
+      if (typeof dependency === 'string' && !packageNames.includes(dependency))
         issues.push({
           path: `${at}.dependsOn[${index}]`,
           message: unknownName('package', dependency, packageNames),
         });
     }
-    if (pkg.service && pkg.site)
+    if (pkg.service !== undefined && pkg.site !== undefined)
       issues.push({ path: at, message: 'a package is a service or a site, not both' });
   }
 
-  for (const [index, contact] of config.contacts.entries()) {
-    const channels = ['email', 'slack', 'teams', 'discord', 'webhook', 'github'].filter(
-      (key) => contact[key as keyof typeof contact] !== undefined,
-    );
+  for (const [index, contact] of list(config.contacts).entries()) {
+    const channels = CHANNELS.filter((key) => node(contact)[key] !== undefined);
     if (channels.length !== 1)
       issues.push({
         path: `contacts[${index}]`,
-        message: `needs exactly one channel (email, slack, teams, discord, webhook or github); found ${channels.length}`,
+        message: `needs exactly one channel (${CHANNELS.join(', ')}); found ${channels.length}`,
       });
   }
 
-  for (const [name, environment] of Object.entries(config.environments)) {
+  for (const [name, environment] of environments) {
     const at = `environments.${name}`;
-    if (environment.after !== undefined && !environmentNames.includes(environment.after))
+    if (typeof environment.after === 'string' && !environmentNames.includes(environment.after))
       issues.push({
         path: `${at}.after`,
         message: unknownName('environment', environment.after, environmentNames),
       });
-    if (environment.e2e && !isFolder(join(root, environment.e2e.path)))
-      issues.push({ path: `${at}.e2e.path`, message: `folder ${environment.e2e.path} does not exist` });
-    if (Array.isArray(environment.hosts)) {
-      for (const [index, host] of environment.hosts.entries()) {
-        if ((host.address === undefined) === (host.path === undefined))
-          issues.push({
-            path: `${at}.hosts[${index}]`,
-            message: 'needs either address (SSH) or path (local folder)',
-          });
-      }
-    }
-    const canary =
-      environment.strategy && 'canary' in environment.strategy ? environment.strategy.canary : undefined;
-    if (canary) {
-      const weights = canary.steps.map((step) => step.weight);
-      weights.forEach((weight, index) => {
-        if (index > 0 && weight <= (weights[index - 1] as number))
-          issues.push({
-            path: `${at}.strategy.canary.steps[${index}].weight`,
-            message: 'weights must increase',
-          });
-      });
-      if (weights.at(-1) !== 100)
+    const e2ePath = node(environment.e2e).path;
+    if (typeof e2ePath === 'string' && !isFolder(join(root, e2ePath)))
+      issues.push({ path: `${at}.e2e.path`, message: `folder ${e2ePath} does not exist` });
+    for (const [index, host] of list(environment.hosts).entries()) {
+      const { address, path } = node(host);
+      if ((address === undefined) === (path === undefined))
         issues.push({
-          path: `${at}.strategy.canary.steps[${weights.length - 1}].weight`,
-          message: 'the last step must be 100',
+          path: `${at}.hosts[${index}]`,
+          message: 'needs either address (SSH) or path (local folder)',
         });
     }
+    const steps = list(node(node(environment.strategy).canary).steps);
+    const weights = steps.map((step) => node(step).weight);
+    weights.forEach((weight, index) => {
+      const previous = weights[index - 1];
+      if (typeof weight === 'number' && typeof previous === 'number' && weight <= previous)
+        issues.push({
+          path: `${at}.strategy.canary.steps[${index}].weight`,
+          message: 'weights must increase',
+        });
+    });
+    if (weights.length > 0 && weights.at(-1) !== 100)
+      issues.push({
+        path: `${at}.strategy.canary.steps[${weights.length - 1}].weight`,
+        message: 'the last step must be 100',
+      });
   }
   return issues;
+}
+
+function node(value: unknown): Node {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Node) : {};
+}
+
+function entries(value: unknown): [string, Node][] {
+  return Object.entries(node(value)).map(([key, inner]) => [key, node(inner)]);
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
 }
 
 function isFolder(path: string): boolean {

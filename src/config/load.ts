@@ -41,30 +41,40 @@ export function findConfigFile(explicit: string | undefined, cwd = process.cwd()
 
 export function loadConfig(file: string): LoadedConfig {
   const root = dirname(file);
-  const config = parseConfig(readFileSync(file, 'utf8'), file);
-  const issues = checkConfig(config, root);
-  if (issues.length > 0) throw new ConfigError(file, issues);
-  return { config, file, root };
+  const raw = parseYaml(readFileSync(file, 'utf8'), file);
+  const result = configSchema.safeParse(raw, { reportInput: true });
+  // Folder and name checks run even when the schema fails, so one pass shows every problem.
+  const issues = [
+    ...(result.success ? [] : result.error.issues.flatMap(describeIssue)),
+    ...checkConfig(raw, root),
+  ];
+  if (!result.success || issues.length > 0) throw new ConfigError(file, issues);
+  return { config: result.data, file, root };
 }
 
 /** Parse and type-check YAML text; throws ConfigError listing every problem found. */
 export function parseConfig(text: string, file = CONFIG_FILE): Config {
+  const result = configSchema.safeParse(parseYaml(text, file), { reportInput: true });
+  if (!result.success) throw new ConfigError(file, result.error.issues.flatMap(describeIssue));
+  return result.data;
+}
+
+function parseYaml(text: string, file: string): unknown {
   const document = parseDocument(text, { prettyErrors: true });
   if (document.errors.length > 0) {
     throw new ConfigError(
       file,
       document.errors.map((error) => {
         const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [0, 0];
-        return {
-          path: `(line ${line}, column ${column})`,
-          message: (error.message.split('\n')[0] ?? 'bad YAML').replace(/ at line \d+, column \d+:?$/, ''),
-        };
+        const message = (error.message.split('\n')[0] ?? 'bad YAML').replace(
+          / at line \d+, column \d+:?$/,
+          '',
+        );
+        return { path: `(line ${line}, column ${column})`, message };
       }),
     );
   }
-  const result = configSchema.safeParse(document.toJS() ?? {}, { reportInput: true });
-  if (!result.success) throw new ConfigError(file, result.error.issues.flatMap(describeIssue));
-  return result.data;
+  return document.toJS() ?? {};
 }
 
 function describeIssue(issue: z.core.$ZodIssue): ConfigIssue[] {

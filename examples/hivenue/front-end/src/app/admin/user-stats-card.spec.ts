@@ -18,16 +18,28 @@ describe('UserStatsCard', () => {
 
   afterEach(() => http.verify());
 
-  it('shows the total and a count per role in name order', async () => {
+  it('shows the total and a count per role in name order, roles without users included', async () => {
     http
       .expectOne('/api/admin/stats')
-      .flush({ users: 7, byRole: { viewer: 4, admin: 1, editor: 2 } });
+      .flush({ total: 7, byRole: { viewer: 4, admin: 3, member: 0 } });
     await fixture.whenStable();
 
     const page = fixture.nativeElement as HTMLElement;
     expect(page.querySelector('[data-testid="users-total"]')?.textContent).toBe('7');
-    expect(page.querySelector('[data-testid="users-role-editor"]')?.textContent).toBe('2');
+    expect(page.querySelector('[data-testid="users-role-viewer"]')?.textContent).toBe('4');
+    expect(page.querySelector('[data-testid="users-role-member"]')?.textContent).toBe('0');
     const roles = [...page.querySelectorAll('dt')].map((dt) => dt.textContent);
-    expect(roles).toEqual(['admin', 'editor', 'viewer']);
+    expect(roles).toEqual(['admin', 'member', 'viewer']);
+  });
+
+  it('shows an error when admin cannot answer', async () => {
+    http
+      .expectOne('/api/admin/stats')
+      .flush({ error: 'internal server error' }, { status: 500, statusText: 'Server Error' });
+    await fixture.whenStable();
+
+    const page = fixture.nativeElement as HTMLElement;
+    expect(page.querySelector('[data-testid="users-error"]')).not.toBeNull();
+    expect(page.querySelector('[data-testid="users-total"]')).toBeNull();
   });
 });

@@ -23,10 +23,11 @@ describe('AdminApi', () => {
     api.stats().subscribe((body) => (stats = body));
     http
       .expectOne({ method: 'GET', url: '/api/admin/stats' })
-      .flush({ users: 3, byRole: { admin: 1, member: 2 } });
+      .flush({ total: 3, byRole: { admin: 1, member: 2, viewer: 0 } });
 
-    expect(stats?.users).toBe(3);
+    expect(stats?.total).toBe(3);
     expect(stats?.byRole['member']).toBe(2);
+    expect(stats?.byRole['viewer']).toBe(0);
   });
 
   it('checks its own health endpoint', () => {

@@ -2,8 +2,10 @@ import { Injectable } from '@angular/core';
 import { Observable } from 'rxjs';
 import { BackendApi } from './backend-api';
 
+/** Body of `GET /api/admin/stats`. */
 export interface UserStats {
-  users: number;
+  total: number;
+  /** A count for every role admin knows (admin, member, viewer), 0 for roles without users. */
   byRole: Record<string, number>;
 }
 

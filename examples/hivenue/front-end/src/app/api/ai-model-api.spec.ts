@@ -25,7 +25,15 @@ describe('AiModelApi', () => {
 
     expect(request.request.method).toBe('POST');
     expect(request.request.body).toEqual({ text: 'the bees are calm' });
-    request.flush({ label: 'positive', score: 0.91 });
-    expect(prediction).toEqual({ label: 'positive', score: 0.91 });
+    const answer: Prediction = {
+      id: '65a1b2c3d4e5f60718293a4b',
+      text: 'the bees are calm',
+      label: 'neutral',
+      score: 0,
+      modelVersion: 'wordlist-sentiment-1',
+      createdAt: '2024-03-01T10:00:00.000Z',
+    };
+    request.flush(answer, { status: 201, statusText: 'Created' });
+    expect(prediction).toEqual(answer);
   });
 });

@@ -19,7 +19,13 @@ describe('PlatformApi', () => {
 
   it('lists projects from /api/platform/projects', () => {
     const projects: Project[] = [
-      { _id: 'p1', name: 'Hive map', owner: 'ana', createdAt: '2024-03-01T10:00:00Z' },
+      {
+        id: '65a1b2c3d4e5f60718293a4b',
+        name: 'Hive map',
+        slug: 'hive-map',
+        description: 'Where every colony lives',
+        createdAt: '2024-03-01T10:00:00.000Z',
+      },
     ];
     let received: Project[] | undefined;
 

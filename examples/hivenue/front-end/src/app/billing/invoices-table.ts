@@ -1,3 +1,4 @@
+import { DatePipe, PercentPipe } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -17,7 +18,7 @@ export const DEFAULT_CUSTOMER = 'acme';
 /** One customer's invoices from `GET /api/billing/invoices?customer=...`. */
 @Component({
   selector: 'app-invoices-table',
-  imports: [FormsModule, CentsPipe],
+  imports: [FormsModule, CentsPipe, DatePipe, PercentPipe],
   templateUrl: './invoices-table.html',
   styleUrl: './invoices-table.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -32,9 +33,14 @@ export class InvoicesTable {
   /** `null` while loading. */
   protected readonly invoices = signal<Invoice[] | null>(null);
   protected readonly failed = signal(false);
-  protected readonly grandTotalCents = computed(() =>
-    (this.invoices() ?? []).reduce((sum, invoice) => sum + invoice.totalCents, 0),
-  );
+  /** The sum of the totals per currency, in the order the currencies first appear. */
+  protected readonly grandTotals = computed(() => {
+    const totals = new Map<string, number>();
+    for (const { currency, totalCents } of this.invoices() ?? []) {
+      totals.set(currency, (totals.get(currency) ?? 0) + totalCents);
+    }
+    return [...totals].map(([currency, cents]) => ({ currency, cents }));
+  });
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.pending?.unsubscribe());

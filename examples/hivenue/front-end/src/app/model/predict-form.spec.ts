@@ -38,7 +38,23 @@ describe('PredictForm', () => {
     expect(submitButton().disabled).toBeFalse();
   });
 
-  it('sends the text and shows the label and score', async () => {
+  const prediction = (text: string, label: string, score: number) => ({
+    id: '65a1b2c3d4e5f60718293a4b',
+    text,
+    label,
+    score,
+    modelVersion: 'wordlist-sentiment-1',
+    createdAt: '2024-03-01T10:00:00.000Z',
+  });
+  const shown = (testId: string) =>
+    page().querySelector(`[data-testid="${testId}"]`)?.textContent?.trim();
+
+  it('limits the text to what the model accepts', () => {
+    const input = page().querySelector<HTMLTextAreaElement>('[data-testid="predict-input"]')!;
+    expect(input.maxLength).toBe(5000);
+  });
+
+  it('sends the text and shows the label, the score and the model', async () => {
     await type('  the colony is thriving ');
     submitButton().click();
 
@@ -47,12 +63,38 @@ describe('PredictForm', () => {
     await fixture.whenStable();
     expect(submitButton().disabled).withContext('disabled while waiting').toBeTrue();
 
-    request.flush({ label: 'positive', score: 0.873 });
+    request.flush(prediction('the colony is thriving', 'positive', 0.873));
     await fixture.whenStable();
 
-    expect(page().querySelector('[data-testid="predict-label"]')?.textContent).toBe('positive');
-    expect(page().querySelector('[data-testid="predict-score"]')?.textContent).toBe('87.3%');
+    expect(shown('predict-label')).toBe('positive');
+    expect(shown('predict-score')).toBe('0.873');
+    expect(shown('predict-model')).toBe('wordlist-sentiment-1');
     expect(submitButton().disabled).toBeFalse();
+  });
+
+  it('shows a negative score with its sign, not as a percentage', async () => {
+    await type('slow and buggy');
+    submitButton().click();
+    http.expectOne('/api/ai-model/predict').flush(prediction('slow and buggy', 'negative', -0.5));
+    await fixture.whenStable();
+
+    expect(shown('predict-label')).toBe('negative');
+    expect(shown('predict-score')).toBe('-0.50');
+  });
+
+  it("shows the model's reason when it rejects the text", async () => {
+    await type('anything');
+    submitButton().click();
+    http
+      .expectOne('/api/ai-model/predict')
+      .flush(
+        { error: 'text must be at most 5000 characters' },
+        { status: 400, statusText: 'Bad Request' },
+      );
+    await fixture.whenStable();
+
+    expect(shown('predict-error')).toBe('text must be at most 5000 characters');
+    expect(page().querySelector('[data-testid="predict-result"]')).toBeNull();
   });
 
   it('shows an error when the model fails', async () => {
@@ -60,10 +102,10 @@ describe('PredictForm', () => {
     submitButton().click();
     http
       .expectOne('/api/ai-model/predict')
-      .flush('overloaded', { status: 503, statusText: 'Service Unavailable' });
+      .flush({ error: 'internal server error' }, { status: 500, statusText: 'Server Error' });
     await fixture.whenStable();
 
-    expect(page().querySelector('[data-testid="predict-error"]')).not.toBeNull();
+    expect(shown('predict-error')).toBe('The model could not answer. Try again.');
     expect(page().querySelector('[data-testid="predict-result"]')).toBeNull();
   });
 });

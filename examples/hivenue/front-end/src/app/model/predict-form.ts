@@ -1,4 +1,4 @@
-import { PercentPipe } from '@angular/common';
+import { DecimalPipe } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -9,12 +9,16 @@ import {
 } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { Subscription } from 'rxjs';
-import { AiModelApi, Prediction } from '../api/ai-model-api';
+import { AiModelApi, MAX_PREDICT_TEXT_LENGTH, Prediction } from '../api/ai-model-api';
+import { clientErrorMessage } from '../api/backend-api';
 
-/** "Try the model": sends a text to `POST /api/ai-model/predict` and shows the label and score. */
+/**
+ * "Try the model": sends a text to `POST /api/ai-model/predict` and shows the sentiment label, its
+ * score (-1 to 1) and the model that gave them.
+ */
 @Component({
   selector: 'app-predict-form',
-  imports: [FormsModule, PercentPipe],
+  imports: [FormsModule, DecimalPipe],
   templateUrl: './predict-form.html',
   styleUrl: './predict-form.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -23,10 +27,12 @@ export class PredictForm {
   private readonly model = inject(AiModelApi);
   private pending?: Subscription;
 
+  protected readonly maxLength = MAX_PREDICT_TEXT_LENGTH;
   protected readonly text = signal('');
   protected readonly busy = signal(false);
   protected readonly prediction = signal<Prediction | null>(null);
-  protected readonly failed = signal(false);
+  /** What went wrong with the last request: the model's own message for a rejected text. */
+  protected readonly error = signal<string | null>(null);
   protected readonly canSubmit = computed(() => this.text().trim() !== '' && !this.busy());
 
   constructor() {
@@ -38,15 +44,15 @@ export class PredictForm {
       return;
     }
     this.busy.set(true);
-    this.failed.set(false);
+    this.error.set(null);
     this.prediction.set(null);
     this.pending = this.model.predict(this.text().trim()).subscribe({
       next: (prediction) => {
         this.prediction.set(prediction);
         this.busy.set(false);
       },
-      error: () => {
-        this.failed.set(true);
+      error: (failure: unknown) => {
+        this.error.set(clientErrorMessage(failure) ?? 'The model could not answer. Try again.');
         this.busy.set(false);
       },
     });

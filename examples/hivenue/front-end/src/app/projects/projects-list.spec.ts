@@ -20,19 +20,38 @@ describe('ProjectsList', () => {
 
   const page = () => fixture.nativeElement as HTMLElement;
 
-  it('lists each project with its owner and creation date', async () => {
+  it('lists each project with its slug, description and creation date', async () => {
     http.expectOne('/api/platform/projects').flush([
-      { _id: 'p1', name: 'Hive map', owner: 'ana', createdAt: '2024-03-01T10:00:00Z' },
-      { _id: 'p2', name: 'Pollen counter', owner: 'ben', createdAt: '2024-04-15T08:30:00Z' },
+      {
+        id: '65a1b2c3d4e5f60718293a4c',
+        name: 'Pollen counter',
+        slug: 'pollen-counter',
+        description: '',
+        createdAt: '2024-04-15T08:30:00.000Z',
+      },
+      {
+        id: '65a1b2c3d4e5f60718293a4b',
+        name: 'Hive map',
+        slug: 'hive-map',
+        description: 'Where every colony lives',
+        createdAt: '2024-03-01T10:00:00.000Z',
+      },
     ]);
     await fixture.whenStable();
 
     const items = page().querySelectorAll('[data-testid="project-item"]');
     expect(items.length).toBe(2);
-    expect(items[0].textContent).toContain('Hive map');
-    expect(items[0].textContent).toContain('ana');
-    expect(items[0].textContent).toContain('Mar 1, 2024');
-    expect(items[1].textContent).toContain('Pollen counter');
+    expect(items[0].textContent).toContain('Pollen counter');
+    expect(items[0].querySelector('[data-testid="project-slug"]')?.textContent).toBe(
+      'pollen-counter',
+    );
+    expect(items[0].querySelector('.description'))
+      .withContext('no empty description line')
+      .toBeNull();
+    expect(items[1].textContent).toContain('Hive map');
+    expect(items[1].textContent).toContain('hive-map');
+    expect(items[1].textContent).toContain('Where every colony lives');
+    expect(items[1].textContent).toContain('Mar 1, 2024');
   });
 
   it('says so when there are no projects', async () => {

@@ -3,7 +3,7 @@ import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/cor
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { PlatformApi, Project } from '../api/platform-api';
 
-/** The platform's projects, newest data from `GET /api/platform/projects`. */
+/** The platform's projects, newest first, from `GET /api/platform/projects`. */
 @Component({
   selector: 'app-projects-list',
   imports: [DatePipe],

@@ -38,13 +38,16 @@ describe('ServiceStatusPanel', () => {
     http
       .expectOne('/api/billing/healthz')
       .flush('no upstream', { status: 502, statusText: 'Bad Gateway' });
-    http.expectOne('/api/admin/healthz').flush({ status: 'degraded' });
+    // What a service answers when it cannot reach its database.
+    http
+      .expectOne('/api/admin/healthz')
+      .flush({ status: 'unavailable' }, { status: 503, statusText: 'Service Unavailable' });
     await fixture.whenStable();
 
     expect(stateOf('ai-model')).toBe('ok');
     expect(stateOf('platform')).toBe('ok');
     expect(stateOf('billing')).toBe('down');
-    expect(stateOf('admin')).withContext('answered, but not ok').toBe('down');
+    expect(stateOf('admin')).withContext('answered, but unavailable').toBe('down');
     expect(summary()).toBe('Not all services up');
   });
 
