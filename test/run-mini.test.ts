@@ -1,11 +1,12 @@
 /** `waggle run` end to end on a small real monorepo: real git, real npm ci, real processes. */
-import { appendFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunSummary } from '../src/pipeline/summary.js';
 import { git } from '../src/workspace/git.js';
-import { waggle } from './helpers/cli.js';
+import { WAGGLE_BIN, waggle } from './helpers/cli.js';
 import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
 
 describe('waggle run on a small monorepo', () => {
@@ -33,6 +34,23 @@ describe('waggle run on a small monorepo', () => {
     expect(again.code).toBe(0);
     expect(again.summary?.packages.app?.status).toBe('cached');
     expect(again.summary?.artifacts[0]?.sha256).toBe(first.summary?.artifacts[0]?.sha256);
+  });
+
+  it('keeps every step with its exit code, duration and log, and every test case', async () => {
+    const env = { WAGGLE_HOME: home };
+    const list = JSON.parse((await waggle(['runs', 'list', '--json'], { cwd: repo, env })).stdout);
+    expect(list.map((run: { id: number; status: string }) => [run.id, run.status])).toEqual([
+      [2, 'passed'],
+      [1, 'passed'],
+    ]);
+    const shown = JSON.parse((await waggle(['runs', 'show', '1', '--json'], { cwd: repo, env })).stdout);
+    const testLib = shown.steps.find((step: { key: string }) => step.key === 'test:lib');
+    expect(testLib).toMatchObject({ status: 'passed', exit_code: 0 });
+    expect(testLib.duration_ms).toBeGreaterThan(0);
+    expect(shown.summary.packages.lib.tests.passed).toBe(2);
+    const logs = await waggle(['runs', 'logs', '1', '--step', 'test:lib'], { cwd: repo, env });
+    expect(logs.stdout).toContain('[test:lib] PASS 2 tests');
+    expect((await waggle(['runs', 'show', '99'], { cwd: repo, env })).code).toBe(2);
   });
 
   it('builds and tests only what a change reaches, and reports it cached the second time', async () => {
@@ -92,3 +110,43 @@ describe('waggle run on a small monorepo', () => {
     expect(missing.stderr).toContain('no commit "no-such-commit"');
   });
 });
+
+describe('cancelling a run', () => {
+  it('Ctrl-C kills the running step with its children and records the run as cancelled', async () => {
+    const repo = repoFrom(join(FIXTURES, 'mini'));
+    const home = mkdtempSync(join(tmpdir(), 'waggle-home-'));
+    const pidFile = join(home, 'sleeper.pid');
+    // The suite starts a child that would run for a minute, and waits on it.
+    const sleeper = `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(require('child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'inherit' }).pid))`;
+    writeFileSync(
+      join(repo, 'waggle.yml'),
+      `name: fx\npackages:\n  lib: { path: packages/lib, test: { run: [node, -e, ${JSON.stringify(sleeper)}] } }\n`,
+    );
+    commitAll(repo, 'a suite that hangs');
+    const child = spawn(process.execPath, [WAGGLE_BIN, 'run', '--json'], {
+      cwd: repo,
+      env: { ...process.env, WAGGLE_HOME: home },
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await vi.waitFor(() => expect(existsSync(pidFile)).toBe(true), { timeout: 60_000, interval: 100 });
+    child.kill('SIGINT');
+    expect(await exited).toBe(1);
+    const summary = JSON.parse(stdout) as RunSummary;
+    expect(summary.status).toBe('cancelled');
+    expect(summary.packages.lib?.status).toBe('cancelled');
+    const sleeperPid = Number(readFileSync(pidFile, 'utf8'));
+    await vi.waitFor(() => expect(isRunning(sleeperPid)).toBe(false), { timeout: 5_000 });
+  });
+});
+
+function isRunning(pid: number): boolean {
+  try {
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}

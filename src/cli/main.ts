@@ -4,6 +4,7 @@ import { ConfigError } from '../config/errors.js';
 import { MissingVariableError } from '../config/secrets.js';
 import { registerDemo } from './commands/demo.js';
 import { registerRun } from './commands/run.js';
+import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK } from './exit-codes.js';
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerValidate(program, setExit);
   registerSchema(program);
   registerRun(program, setExit);
+  registerRuns(program, setExit);
   registerDemo(program, setExit);
 
   try {

@@ -58,6 +58,10 @@ export class Store {
     await this.db.updateTable('runs').set(changes).where('id', '=', id).execute();
   }
 
+  recentRuns(limit: number): Promise<Run[]> {
+    return this.db.selectFrom('runs').selectAll().orderBy('id', 'desc').limit(limit).execute();
+  }
+
   getRun(id: number): Promise<Run | undefined> {
     return this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
   }
@@ -114,8 +118,15 @@ export class Store {
     })();
   }
 
-  logs(stepId: number): Promise<Selectable<StepLogTable>[]> {
-    return this.db.selectFrom('step_logs').selectAll().where('step_id', '=', stepId).orderBy('seq').execute();
+  /** A step's log lines after sequence number `after`, in order. */
+  logs(stepId: number, after = 0): Promise<Selectable<StepLogTable>[]> {
+    return this.db
+      .selectFrom('step_logs')
+      .selectAll()
+      .where('step_id', '=', stepId)
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .execute();
   }
 
   async addTestCases(cases: Insertable<TestCaseTable>[]): Promise<void> {

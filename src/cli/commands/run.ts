@@ -5,7 +5,7 @@ import { STAGES, type StageName } from '../../pipeline/step.js';
 import type { RunSummary } from '../../pipeline/summary.js';
 import { currentBranch, gitRoot, resolveCommit } from '../../workspace/git.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
-import { waggleHome } from '../home.js';
+import { homeOfConfig } from '../home.js';
 import { runWithProgress } from '../run-session.js';
 import { summaryText } from '../summary-text.js';
 import { UsageError } from '../usage-error.js';
@@ -54,7 +54,7 @@ export async function runFromCheckout(
   const base = options.base === undefined ? undefined : commitOf(repo, options.base);
 
   const summary = await runWithProgress({
-    home: waggleHome(configFile),
+    home: homeOfConfig(configFile),
     config,
     repo,
     configFile,
