@@ -28,5 +28,5 @@ export function waggleArgv(...args: string[]): string[] {
 
 export function row(label: string, seconds: number, baseline?: number): string {
   const ratio = baseline ? `  ${(seconds / baseline).toFixed(3)}x` : '';
-  return `${label.padEnd(44)} ${seconds.toFixed(1).padStart(7)} s${ratio}`;
+  return `${label.padEnd(50)} ${seconds.toFixed(1).padStart(7)} s${ratio}`;
 }

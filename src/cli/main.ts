@@ -6,6 +6,8 @@ import { registerDemo } from './commands/demo.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
+import { registerServe } from './commands/serve.js';
+import { registerTokens } from './commands/tokens.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
@@ -27,6 +29,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerRun(program, setExit);
   registerRuns(program, setExit);
   registerDemo(program, setExit);
+  registerServe(program);
+  registerTokens(program);
 
   try {
     await program.parseAsync(argv);

@@ -239,6 +239,54 @@ const environment = z.strictObject({
     .describe('Release folders kept on each host for rollback.'),
 });
 
+const server = z
+  .strictObject({
+    host: z.string().default('127.0.0.1').describe('Address `waggle serve` listens on.'),
+    port: z.number().int().min(0).max(65535).default(8340).describe('Port `waggle serve` listens on.'),
+    publicUrl: z
+      .string()
+      .optional()
+      .describe('URL people and GitHub reach the server at; links in notifications start with it.'),
+    repository: z
+      .string()
+      .optional()
+      .describe(
+        'Clone URL (or local path) of the repository the server builds. Default: the git root of waggle.yml.',
+      ),
+    poll: duration(
+      'How often to compare branch heads on GitHub with the runs seen, for missed deliveries; 0s: never.',
+    ).default('0s'),
+  })
+  .describe('The waggle server: webhook receiver, API, dashboard and the worker that runs the queue.');
+
+const github = z
+  .strictObject({
+    repository: z
+      .string()
+      .regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name')
+      .describe('The repository on GitHub, as owner/name.'),
+    token: z.string().optional().describe('Token for commit statuses and branch polling (a secret).'),
+    apiUrl: z
+      .string()
+      .default('https://api.github.com')
+      .describe('GitHub API base URL (GitHub Enterprise: https://HOST/api/v3).'),
+  })
+  .describe('GitHub: commit statuses and polling for missed push deliveries.');
+
+const smtp = z
+  .strictObject({
+    host: z.string().describe('SMTP server.'),
+    port: z.number().int().min(1).max(65535).default(587).describe('SMTP port.'),
+    secure: z
+      .boolean()
+      .default(false)
+      .describe('TLS from the first byte (port 465); otherwise STARTTLS when offered.'),
+    user: z.string().optional().describe('SMTP user.'),
+    password: z.string().optional().describe('SMTP password (a secret).'),
+    from: z.string().default('waggle <waggle@localhost>').describe('Sender of notification e-mails.'),
+  })
+  .describe('How e-mail notifications are sent.');
+
 export const configSchema = z
   .strictObject({
     name: name.describe('Project name.'),
@@ -253,6 +301,9 @@ export const configSchema = z
       .refine((packages) => Object.keys(packages).length > 0, 'at least one package is needed')
       .describe('The packages of the monorepo, by name.'),
     contacts: z.array(contact).default([]).describe('Who hears about what.'),
+    server: server.default({ host: '127.0.0.1', port: 8340, poll: '0s' }),
+    github: github.optional(),
+    smtp: smtp.optional(),
     environments: z.record(name, environment).default({}).describe('Where releases go, by name.'),
   })
   .describe('waggle.yml: one file from a git push to production.');
@@ -261,6 +312,8 @@ export type Config = z.output<typeof configSchema>;
 export type PackageConfig = z.output<typeof packageSpec>;
 export type EnvironmentConfig = z.output<typeof environment>;
 export type Command = z.output<typeof command>;
+export type ContactConfig = z.output<typeof contact>;
+export type EventName = (typeof EVENTS)[number];
 
 export function jsonSchema(): unknown {
   return z.toJSONSchema(configSchema, { io: 'input' });

@@ -3,7 +3,7 @@
  * and record every step, log line, test case and artifact in the store.
  */
 import { availableParallelism } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { secretValues } from '../config/secrets.js';
 import { Redactor } from '../exec/redact.js';
@@ -18,39 +18,68 @@ import { type RunEvent, RunRecorder } from './run-recorder.js';
 import type { StageName } from './step.js';
 import { type RunSummary, summarizeRun } from './summary.js';
 
-export interface CiRunRequest {
-  store: Store;
-  home: string;
-  config: Config;
-  /** The repository's git root and the folder of waggle.yml in it. */
-  repo: string;
-  configFile: string;
-  sha: string;
-  branch: string;
+export interface RunOptions {
   /** Measure "changed" from this commit instead of the branch's last passed run. */
   base?: string;
   all?: boolean;
   until?: StageName;
+}
+
+export interface QueueRequest extends RunOptions {
+  /** A git repository holding the commit: a checkout's root or the server's mirror. */
+  repo: string;
+  sha: string;
+  branch: string;
   trigger: string;
+  deliveryId?: string;
+  retryOf?: number;
+}
+
+/** Records a run as queued, with the commit's author and message, and returns its id. */
+export async function queueRun(store: Store, request: QueueRequest): Promise<number> {
+  const commit = commitInfo(request.repo, request.sha);
+  const options: RunOptions = { base: request.base, all: request.all, until: request.until };
+  return store.createRun({
+    repo: request.repo,
+    branch: request.branch,
+    sha: request.sha,
+    base_sha: null,
+    author: commit.author,
+    message: commit.message,
+    trigger: request.trigger,
+    options: JSON.stringify(options),
+    delivery_id: request.deliveryId ?? null,
+    retry_of: request.retryOf ?? null,
+  });
+}
+
+export interface ExecuteRequest {
+  store: Store;
+  home: string;
+  runId: number;
+  config: Config;
+  /** Where waggle.yml sits in the repository ('' at its root): package paths start there. */
+  configDir: string;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   concurrency?: number;
   onEvent?: (event: RunEvent) => void;
-  /** Called once the run has its id, before any step starts. */
-  onCreated?: (runId: number) => void;
 }
 
-export async function runCi(request: CiRunRequest): Promise<RunSummary> {
-  const { store, config, repo, sha } = request;
+/** Plans and runs a queued run to its end; the summary is stored with it. */
+export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
+  const { store, config, configDir, runId } = request;
+  const run = await store.getRun(runId);
+  if (!run) throw new Error(`no run ${runId}`);
+  const { repo, sha } = run;
+  const options = JSON.parse(run.options ?? '{}') as RunOptions;
   const env = request.env ?? process.env;
   const signal = request.signal ?? new AbortController().signal;
-  const configDir = relative(repo, join(request.configFile, '..'));
   const inRepo = (path: string) => (configDir === '' ? path : `${configDir}/${path}`);
 
-  const commit = commitInfo(repo, sha);
-  const base = request.all
+  const base = options.all
     ? undefined
-    : (request.base ?? (await store.lastPassedRun(repo, request.branch, sha))?.sha);
+    : (options.base ?? (await store.lastPassedRun(repo, run.branch, sha))?.sha);
   const manifestOf = (path: string) =>
     JSON.parse(fileAt(repo, sha, `${inRepo(path)}/package.json`)) as PackageManifest;
   const graph = packageGraph(config, manifestOf);
@@ -64,7 +93,7 @@ export async function runCi(request: CiRunRequest): Promise<RunSummary> {
     ? affectedPackages({ changedFiles: changedFiles(repo, base, sha), packagePaths, graph, inertPaths })
     : {
         packages: new Set(Object.keys(config.packages)),
-        everything: request.all ? '--all' : 'no earlier passed run',
+        everything: options.all ? '--all' : 'no earlier passed run',
       };
   const keys = packageKeys({
     repo,
@@ -73,17 +102,8 @@ export async function runCi(request: CiRunRequest): Promise<RunSummary> {
     graph,
     sharedInputs: sharedInputsHash(repo, sha, [...packagePaths.values()], inertPaths),
   });
+  await store.updateRun(runId, { base_sha: base ?? null });
 
-  const runId = await store.createRun({
-    repo,
-    branch: request.branch,
-    sha,
-    base_sha: base ?? null,
-    author: commit.author,
-    message: commit.message,
-    trigger: request.trigger,
-  });
-  request.onCreated?.(runId);
   const redactor = new Redactor().add(
     ...secretValues(config, env),
     ...[env.WAGGLE_WEBHOOK_SECRET, env.WAGGLE_TOKEN].filter((v): v is string => !!v),
@@ -107,7 +127,7 @@ export async function runCi(request: CiRunRequest): Promise<RunSummary> {
     keys,
     affected: affected.packages,
     needed: withDependencies(graph, affected.packages),
-    until: request.until ?? 'package',
+    until: options.until ?? 'package',
     env: { ...env, CI: 'true', FORCE_COLOR: '0', WAGGLE_RUN: String(runId) },
     redactor,
     sink,
@@ -123,13 +143,23 @@ export async function runCi(request: CiRunRequest): Promise<RunSummary> {
   } finally {
     await recorder.flush();
   }
-  const status = signal.aborted
-    ? 'cancelled'
-    : (await store.steps(runId)).some((s) => s.status === 'failed')
-      ? 'failed'
-      : 'passed';
+  const failed = (await store.steps(runId)).some((s) => s.status === 'failed');
+  const status = signal.aborted ? 'cancelled' : failed ? 'failed' : 'passed';
   const summary = await summarizeRun(store, runId, status);
   await store.updateRun(runId, { status, finished_at: Date.now(), summary: JSON.stringify(summary) });
   recorder.emit({ type: 'run.finished', runId, summary });
   return summary;
+}
+
+export interface CiRunRequest
+  extends Omit<ExecuteRequest, 'runId' | 'configDir'>,
+    Omit<QueueRequest, 'deliveryId' | 'retryOf'> {
+  /** waggle.yml's path: package paths are relative to its folder. */
+  configFile: string;
+}
+
+/** Queue and run at once: what `waggle run` does from a checkout. */
+export async function runCi(request: CiRunRequest): Promise<RunSummary> {
+  const runId = await queueRun(request.store, request);
+  return executeRun({ ...request, runId, configDir: relative(request.repo, dirname(request.configFile)) });
 }

@@ -16,7 +16,7 @@ export interface PlannedStep {
 export type RunEvent =
   | { type: 'run.started'; runId: number; steps: PlannedStep[]; affected: string[]; everything?: string }
   | { type: 'step.started'; runId: number; key: string }
-  | { type: 'step.log'; runId: number; key: string; line: string; stream: 'stdout' | 'stderr' }
+  | { type: 'step.log'; runId: number; key: string; seq: number; line: string; stream: 'stdout' | 'stderr' }
   | {
       type: 'step.finished';
       runId: number;
@@ -79,6 +79,7 @@ export class RunRecorder {
         type: 'step.log',
         runId: this.runId,
         key: event.step.key,
+        seq,
         line: event.line,
         stream: event.stream,
       });

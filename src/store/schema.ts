@@ -19,6 +19,13 @@ export interface RunTable {
   started_at: number | null;
   finished_at: number | null;
   summary: string | null;
+  /** JSON of the run's options (base, all, until). */
+  options: string | null;
+  delivery_id: string | null;
+  /** The interrupted run this one repeats. */
+  retry_of: number | null;
+  /** Why a run ended before any step could tell: the commit could not be fetched, a bad config. */
+  error: string | null;
 }
 
 export interface StepTable {
@@ -78,6 +85,60 @@ export interface CacheEntryTable {
   created_at: number;
 }
 
+/** A GitHub webhook delivery, kept before it is acknowledged so a crash loses nothing. */
+export interface DeliveryTable {
+  id: string;
+  event: string;
+  received_at: number;
+  outcome: 'queued' | 'ignored';
+  reason: string | null;
+  run_id: number | null;
+  payload: string;
+}
+
+export type Role = 'viewer' | 'operator' | 'approver' | 'admin';
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  name: string;
+  role: Role;
+  /** sha256 of the token: the token itself is shown once and never stored. */
+  hash: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface AuditTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  ip: string | null;
+  detail: string | null;
+}
+
+export interface NotificationAttemptTable {
+  id: Generated<number>;
+  run_id: number | null;
+  contact: string;
+  channel: string;
+  event: string;
+  attempt: number;
+  ok: number;
+  status: number | null;
+  error: string | null;
+  at: number;
+}
+
+export interface SessionTable {
+  id: string;
+  token_id: number;
+  csrf: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   runs: RunTable;
   steps: StepTable;
@@ -85,6 +146,11 @@ export interface Database {
   test_cases: TestCaseTable;
   artifacts: ArtifactTable;
   cache_entries: CacheEntryTable;
+  deliveries: DeliveryTable;
+  api_tokens: ApiTokenTable;
+  audit_log: AuditTable;
+  notification_attempts: NotificationAttemptTable;
+  sessions: SessionTable;
 }
 
 /** Appended to, never edited: the store's user_version says how many have run. */
@@ -117,4 +183,26 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE cache_entries (
      key TEXT NOT NULL, kind TEXT NOT NULL, package TEXT NOT NULL, run_id INTEGER NOT NULL,
      created_at INTEGER NOT NULL, PRIMARY KEY (key, kind));`,
+  `ALTER TABLE runs ADD COLUMN options TEXT;
+   ALTER TABLE runs ADD COLUMN delivery_id TEXT;
+   ALTER TABLE runs ADD COLUMN retry_of INTEGER;
+   ALTER TABLE runs ADD COLUMN error TEXT;
+   CREATE INDEX runs_status ON runs (status, id);
+   CREATE TABLE deliveries (
+     id TEXT PRIMARY KEY, event TEXT NOT NULL, received_at INTEGER NOT NULL, outcome TEXT NOT NULL,
+     reason TEXT, run_id INTEGER, payload TEXT NOT NULL);
+   CREATE TABLE api_tokens (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, role TEXT NOT NULL,
+     hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL, last_used_at INTEGER);
+   CREATE TABLE audit_log (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+     target TEXT, ip TEXT, detail TEXT);
+   CREATE TABLE notification_attempts (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER, contact TEXT NOT NULL, channel TEXT NOT NULL,
+     event TEXT NOT NULL, attempt INTEGER NOT NULL, ok INTEGER NOT NULL, status INTEGER, error TEXT,
+     at INTEGER NOT NULL);
+   CREATE INDEX notification_attempts_run ON notification_attempts (run_id);
+   CREATE TABLE sessions (
+     id TEXT PRIMARY KEY, token_id INTEGER NOT NULL REFERENCES api_tokens(id), csrf TEXT NOT NULL,
+     created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);`,
 ];

@@ -27,6 +27,8 @@ export class Store {
   constructor(file: string) {
     this.sqlite = new SQLite(file);
     this.sqlite.pragma('journal_mode = WAL');
+    // With WAL, NORMAL survives a crash of the process (not of the machine) and commits without fsync.
+    this.sqlite.pragma('synchronous = NORMAL');
     this.sqlite.pragma('busy_timeout = 5000');
     this.sqlite.pragma('foreign_keys = ON');
     migrate(this.sqlite);
@@ -53,7 +55,14 @@ export class Store {
 
   async updateRun(
     id: number,
-    changes: { status?: RunStatus; started_at?: number; finished_at?: number; summary?: string },
+    changes: {
+      status?: RunStatus;
+      started_at?: number;
+      finished_at?: number;
+      summary?: string;
+      base_sha?: string | null;
+      error?: string | null;
+    },
   ) {
     await this.db.updateTable('runs').set(changes).where('id', '=', id).execute();
   }
@@ -64,6 +73,96 @@ export class Store {
 
   getRun(id: number): Promise<Run | undefined> {
     return this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /**
+   * Stores a webhook delivery, and the run it queues if any, in one transaction: once this
+   * returns, a crash loses nothing. A delivery id seen before changes nothing.
+   */
+  recordDelivery(
+    delivery: { id: string; event: string; reason: string | null; payload: string },
+    run?: Omit<Insertable<RunTable>, 'created_at' | 'status'>,
+  ): { duplicate: boolean; runId: number | null } {
+    return this.sqlite.transaction(() => {
+      const seen = this.sqlite.prepare('SELECT run_id FROM deliveries WHERE id = ?').get(delivery.id) as
+        | { run_id: number | null }
+        | undefined;
+      if (seen) return { duplicate: true, runId: seen.run_id };
+      let runId: number | null = null;
+      if (run) {
+        const columns = Object.keys(run);
+        const info = this.sqlite
+          .prepare(
+            `INSERT INTO runs (${columns.join(', ')}, status, created_at) VALUES (${columns.map(() => '?').join(', ')}, 'queued', ?)`,
+          )
+          .run(...Object.values(run), Date.now());
+        runId = Number(info.lastInsertRowid);
+      }
+      this.sqlite
+        .prepare(
+          'INSERT INTO deliveries (id, event, received_at, outcome, reason, run_id, payload) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          delivery.id,
+          delivery.event,
+          Date.now(),
+          run ? 'queued' : 'ignored',
+          delivery.reason,
+          runId,
+          delivery.payload,
+        );
+      return { duplicate: false, runId };
+    })();
+  }
+
+  nextQueuedRun(): Promise<Run | undefined> {
+    return this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('status', '=', 'queued')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  runsWithStatus(status: RunStatus): Promise<Run[]> {
+    return this.db.selectFrom('runs').selectAll().where('status', '=', status).orderBy('id').execute();
+  }
+
+  /** Queued runs of a branch older than `newer` are superseded by it; returns their ids. */
+  async supersedeQueued(repo: string, branch: string, newer: number): Promise<number[]> {
+    const rows = await this.db
+      .updateTable('runs')
+      .set({ status: 'cancelled', finished_at: Date.now(), error: `superseded by run ${newer}` })
+      .where('repo', '=', repo)
+      .where('branch', '=', branch)
+      .where('status', '=', 'queued')
+      .where('id', '<', newer)
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  /** Any run of this branch at this commit, whatever became of it (for polling missed pushes). */
+  runForCommit(repo: string, branch: string, sha: string): Promise<Run | undefined> {
+    return this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('repo', '=', repo)
+      .where('branch', '=', branch)
+      .where('sha', '=', sha)
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /** Steps a dead process left running or pending end as cancelled. */
+  async abandonSteps(runId: number, detail: string): Promise<void> {
+    await this.db
+      .updateTable('steps')
+      .set({ status: 'cancelled', detail })
+      .where('run_id', '=', runId)
+      .where('status', 'in', ['running', 'pending'])
+      .execute();
   }
 
   /** The newest passed run of a branch at another commit: what "changed since" is measured from. */

@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { createToken, ROLES } from '../../server/tokens.js';
+import type { Role } from '../../store/schema.js';
+import { Store } from '../../store/store.js';
+import { waggleHome } from '../home.js';
+import { UsageError } from '../usage-error.js';
+
+export function registerTokens(program: Command): void {
+  const tokens = program
+    .command('tokens')
+    .description("API tokens for the server's API and dashboard (stored hashed in the local store)");
+  const openStore = () => Store.open(waggleHome(process.cwd()));
+
+  tokens
+    .command('create <name>')
+    .description('make a token and print it once: keep it, it cannot be shown again')
+    .option(
+      '--role <role>',
+      `${ROLES.join(', ')}: viewer reads; operator reruns and cancels; approver approves; admin all`,
+      'viewer',
+    )
+    .action(async (name: string, options: { role: string }) => {
+      if (!(ROLES as readonly string[]).includes(options.role))
+        throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+      const store = openStore();
+      try {
+        const exists = await store.db
+          .selectFrom('api_tokens')
+          .select('id')
+          .where('name', '=', name)
+          .executeTakeFirst();
+        if (exists)
+          throw new UsageError(`a token named "${name}" exists; revoke it first or choose another name`);
+        console.log(await createToken(store, name, options.role as Role));
+        console.error(
+          `token "${name}" (${options.role}) created; use it as WAGGLE_TOKEN or to sign in to the dashboard`,
+        );
+      } finally {
+        await store.close();
+      }
+    });
+
+  tokens
+    .command('list')
+    .description('tokens by name and role (never the tokens themselves)')
+    .action(async () => {
+      const store = openStore();
+      try {
+        const rows = await store.db
+          .selectFrom('api_tokens')
+          .select(['name', 'role', 'created_at', 'last_used_at'])
+          .execute();
+        for (const row of rows) {
+          const used = row.last_used_at ? new Date(row.last_used_at).toISOString() : 'never used';
+          console.log(`${row.name.padEnd(20)} ${row.role.padEnd(9)} ${used}`);
+        }
+      } finally {
+        await store.close();
+      }
+    });
+
+  tokens
+    .command('revoke <name>')
+    .description('delete a token and its dashboard sessions')
+    .action(async (name: string) => {
+      const store = openStore();
+      try {
+        const row = await store.db
+          .selectFrom('api_tokens')
+          .select('id')
+          .where('name', '=', name)
+          .executeTakeFirst();
+        if (!row) throw new UsageError(`no token named "${name}"`);
+        await store.db.deleteFrom('sessions').where('token_id', '=', row.id).execute();
+        await store.db.deleteFrom('api_tokens').where('id', '=', row.id).execute();
+        console.error(`token "${name}" revoked`);
+      } finally {
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,73 @@
+/**
+ * Slack incoming webhook: POST `{ text, blocks }`. `text` is the whole message in plain words (what
+ * notifications and old clients show); `blocks` lay out the same facts with one section per
+ * failing test. Both use Slack's mrkdwn, in which only &, < and > must be escaped.
+ */
+import { type Channel, required } from './channel.js';
+import {
+  commitSubject,
+  duration,
+  FIRST_FAILURES,
+  messageExcerpt,
+  otherFailedSteps,
+  outcomeLine,
+  shortSha,
+  testLabel,
+  truncate,
+} from './facts.js';
+import type { Notification } from './notification.js';
+import { plainText } from './plain-text.js';
+import { postJson } from './post-json.js';
+
+/** Slack refuses a section whose text passes 3000 characters. */
+const SECTION_CHARS = 3000;
+/** Slack takes at most 50 blocks a message. */
+const MAX_STEPS = 20;
+
+export const slack: Channel = {
+  id: 'slack',
+  async send(notification, contact, context) {
+    const url = context.secret(required(contact.slack, 'contacts[].slack'));
+    const body = JSON.stringify(slackMessage(notification));
+    return postJson(url, body, { service: 'Slack', timeoutMs: context.timeoutMs });
+  },
+};
+
+export function slackMessage(n: Notification): { text: string; blocks: unknown[] } {
+  const section = (text: string) => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text: truncate(text, SECTION_CHARS) },
+  });
+  const title = n.url ? `*<${n.url}|${mrkdwn(n.title)}>*` : `*${mrkdwn(n.title)}*`;
+  const blocks: unknown[] = [
+    section(title),
+    {
+      type: 'section',
+      fields: [
+        ['Repository', n.repository],
+        ['Branch', n.branch],
+        ['Commit', `${shortSha(n.sha)} by ${n.author}: ${commitSubject(n.commitMessage)}`],
+        ['Result', outcomeLine(n)],
+        ...(n.durationSeconds !== undefined ? [['Duration', duration(n.durationSeconds)]] : []),
+      ].map(([label, value]) => ({
+        type: 'mrkdwn',
+        text: truncate(`*${label}*\n${mrkdwn(value ?? '')}`, 2000),
+      })),
+    },
+  ];
+  for (const test of n.failedTests.slice(0, FIRST_FAILURES)) {
+    const message = messageExcerpt(test.message);
+    blocks.push(
+      section(`✗ *${mrkdwn(testLabel(test))}*${message ? `\n\`\`\`${mrkdwn(message)}\`\`\`` : ''}`),
+    );
+  }
+  const more = n.failedTests.length - FIRST_FAILURES;
+  if (more > 0) blocks.push(section(`… and ${more} more failing tests`));
+  for (const step of otherFailedSteps(n).slice(0, MAX_STEPS))
+    blocks.push(section(`✗ *${mrkdwn(step.name)}*${step.detail ? `: ${mrkdwn(step.detail)}` : ''}`));
+  return { text: mrkdwn(plainText(n)), blocks };
+}
+
+function mrkdwn(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}

@@ -1,0 +1,158 @@
+/**
+ * The REST API under /api: runs, their logs (also live, as Server-Sent Events), rerun and
+ * cancel. Every route needs a token; every change is written to the audit log.
+ */
+import type { EventEmitter } from 'node:events';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { RunEvent } from '../pipeline/run-recorder.js';
+import type { Store } from '../store/store.js';
+import { requires } from './access.js';
+import { audit } from './audit.js';
+import { runDetail } from './run-detail.js';
+import type { RunQueue } from './run-queue.js';
+
+export interface ApiDeps {
+  store: Store;
+  queue: RunQueue;
+  events: EventEmitter<{ run: [RunEvent] }>;
+}
+
+const ENDED = ['passed', 'failed', 'cancelled', 'interrupted'];
+
+export async function api(app: FastifyInstance, { store, queue, events }: ApiDeps): Promise<void> {
+  const read = requires(store, 'read');
+  const operate = requires(store, 'operate');
+  const runId = (request: FastifyRequest) => Number((request.params as { id: string }).id);
+
+  app.get('/api/runs', { preHandler: read }, async (request) => {
+    const limit = Math.min(Number((request.query as { limit?: string }).limit ?? 50) || 50, 500);
+    const runs = await store.recentRuns(limit);
+    return runs.map(({ summary: _summary, options: _options, ...run }) => run);
+  });
+
+  app.get('/api/runs/:id', { preHandler: read }, async (request, reply) => {
+    const detail = await runDetail(store, runId(request));
+    return detail ?? reply.code(404).send({ error: `no run ${runId(request)}` });
+  });
+
+  app.get('/api/runs/:id/logs', { preHandler: read }, async (request, reply) => {
+    const { step } = request.query as { step?: string };
+    const steps = (await store.steps(runId(request))).filter((s) => !step || s.key === step);
+    if (steps.length === 0)
+      return reply.code(404).send({ error: `no run ${runId(request)} or no step ${step}` });
+    const lines = [];
+    for (const s of steps) {
+      for (const line of await store.logs(s.id))
+        lines.push({ step: s.key, seq: line.seq, stream: line.stream, line: line.line });
+    }
+    return lines;
+  });
+
+  // Live: what is already stored, then each new line and step change as it happens, until the run ends.
+  app.get('/api/runs/:id/events', { preHandler: read }, async (request, reply) => {
+    const id = runId(request);
+    const run = await store.getRun(id);
+    if (!run) return reply.code(404).send({ error: `no run ${id}` });
+    reply.hijack();
+    const out = reply.raw;
+    out.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
+    const send = (event: string, data: unknown) =>
+      out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const buffered: RunEvent[] = [];
+    let live = false;
+    const lastSeq = new Map<string, number>();
+    const forward = (event: RunEvent) => {
+      if (event.type === 'step.log') {
+        if ((lastSeq.get(event.key) ?? 0) >= event.seq) return;
+        lastSeq.set(event.key, event.seq);
+        send('log', { step: event.key, seq: event.seq, stream: event.stream, line: event.line });
+      } else if (event.type === 'step.started') send('step', { step: event.key, status: 'running' });
+      else if (event.type === 'step.finished')
+        send('step', {
+          step: event.key,
+          status: event.status,
+          detail: event.detail,
+          durationMs: event.durationMs,
+        });
+      else if (event.type === 'run.finished') finish(event.summary.status);
+    };
+    const listener = (event: RunEvent) => {
+      if (event.runId !== id) return;
+      if (live) forward(event);
+      else buffered.push(event);
+    };
+    const finish = (status: string) => {
+      send('end', { status });
+      events.off('run', listener);
+      out.end();
+    };
+    events.on('run', listener);
+    request.raw.on('close', () => events.off('run', listener));
+    for (const step of await store.steps(id)) {
+      send('step', {
+        step: step.key,
+        status: step.status,
+        detail: step.detail,
+        durationMs: step.duration_ms,
+      });
+      for (const line of await store.logs(step.id)) {
+        lastSeq.set(step.key, line.seq);
+        send('log', { step: step.key, seq: line.seq, stream: line.stream, line: line.line });
+      }
+    }
+    live = true;
+    for (const event of buffered.splice(0)) forward(event);
+    const now = await store.getRun(id);
+    if (now && ENDED.includes(now.status) && !out.writableEnded) finish(now.status);
+  });
+
+  app.post('/api/runs/:id/rerun', { preHandler: operate }, async (request, reply) => {
+    const run = await store.getRun(runId(request));
+    if (!run) return reply.code(404).send({ error: `no run ${runId(request)}` });
+    const rerun = await store.createRun({
+      repo: run.repo,
+      branch: run.branch,
+      sha: run.sha,
+      base_sha: null,
+      author: run.author,
+      message: run.message,
+      trigger: 'rerun',
+      options: run.options,
+      delivery_id: null,
+      retry_of: null,
+    });
+    await audit(store, {
+      actor: request.caller?.name ?? '?',
+      action: 'run.rerun',
+      target: `run ${run.id}`,
+      ip: request.ip,
+      detail: `as run ${rerun}`,
+    });
+    await queue.queued(rerun);
+    return reply.code(202).send({ run: rerun });
+  });
+
+  app.post('/api/runs/:id/cancel', { preHandler: operate }, async (request, reply) => {
+    const id = runId(request);
+    if (!(await store.getRun(id))) return reply.code(404).send({ error: `no run ${id}` });
+    const cancelled = await queue.cancel(id);
+    await audit(store, {
+      actor: request.caller?.name ?? '?',
+      action: 'run.cancel',
+      target: `run ${id}`,
+      ip: request.ip,
+      detail: cancelled ? undefined : 'had already ended',
+    });
+    return reply
+      .code(cancelled ? 202 : 409)
+      .send(cancelled ? { cancelled: id } : { error: `run ${id} has already ended` });
+  });
+
+  app.get('/api/audit', { preHandler: requires(store, 'admin') }, async () =>
+    store.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(500).execute(),
+  );
+}

@@ -1,0 +1,190 @@
+/**
+ * The server's worker: takes queued runs oldest first, one at a time, and runs them against the
+ * mirror. Per branch the newest push wins: it cancels that branch's older queued runs and stops
+ * its running one. After a crash, runs left running are marked interrupted and queued once more.
+ */
+import type { Config } from '../config/schema.js';
+import { executeRun } from '../pipeline/ci-run.js';
+import type { RunEvent } from '../pipeline/run-recorder.js';
+import type { RunSummary } from '../pipeline/summary.js';
+import type { Run, Store } from '../store/store.js';
+import type { Mirror } from './mirror.js';
+
+export interface RunQueueDeps {
+  store: Store;
+  home: string;
+  mirror: Mirror;
+  /** The configuration a commit runs under (its own waggle.yml, read from the mirror). */
+  configFor(sha: string): { config: Config; configDir: string };
+  env?: NodeJS.ProcessEnv;
+  concurrency?: number;
+  onEvent?: (event: RunEvent) => void;
+  onStarted?: (run: Run) => Promise<void>;
+  onFinished?: (run: Run, summary: RunSummary | undefined) => Promise<void>;
+  log?: (message: string) => void;
+}
+
+interface Current {
+  run: Run;
+  controller: AbortController;
+  /** Why it was stopped, when it was: decides what the run is recorded as. */
+  stopReason?: 'superseded' | 'cancelled' | 'shutdown';
+}
+
+export class RunQueue {
+  private current: Current | undefined;
+  private stopped = false;
+  private wakeUp: (() => void) | undefined;
+  private loopDone: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: RunQueueDeps) {}
+
+  /** Recovers what a crash left behind, then works until stop(). */
+  async start(): Promise<void> {
+    await this.recoverInterrupted();
+    this.loopDone = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.current) {
+      this.current.stopReason = 'shutdown';
+      this.current.controller.abort();
+    }
+    this.wake();
+    await this.loopDone;
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** A run was queued: older queued runs of its branch are superseded, a running one stopped. */
+  async queued(runId: number): Promise<void> {
+    const run = await this.deps.store.getRun(runId);
+    if (!run) return;
+    const superseded = await this.deps.store.supersedeQueued(run.repo, run.branch, run.id);
+    if (superseded.length > 0) this.deps.log?.(`runs ${superseded.join(', ')} superseded by run ${run.id}`);
+    const current = this.current;
+    if (
+      current &&
+      current.run.branch === run.branch &&
+      current.run.repo === run.repo &&
+      current.run.id < run.id
+    ) {
+      current.stopReason = 'superseded';
+      current.controller.abort();
+      this.deps.log?.(`run ${current.run.id} stopped: superseded by run ${run.id}`);
+    }
+    this.wake();
+  }
+
+  /** Cancels a queued or running run; false when it had already ended. */
+  async cancel(runId: number): Promise<boolean> {
+    if (this.current?.run.id === runId) {
+      this.current.stopReason = 'cancelled';
+      this.current.controller.abort();
+      return true;
+    }
+    const run = await this.deps.store.getRun(runId);
+    if (run?.status !== 'queued') return false;
+    await this.deps.store.updateRun(runId, {
+      status: 'cancelled',
+      finished_at: Date.now(),
+      error: 'cancelled before it started',
+    });
+    return true;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      const run = await this.deps.store.nextQueuedRun();
+      if (!run) {
+        await new Promise<void>((resolve) => {
+          this.wakeUp = resolve;
+        });
+        this.wakeUp = undefined;
+        continue;
+      }
+      await this.execute(run);
+    }
+  }
+
+  private async execute(run: Run): Promise<void> {
+    const { store } = this.deps;
+    const current: Current = { run, controller: new AbortController() };
+    this.current = current;
+    await store.updateRun(run.id, { status: 'running', started_at: Date.now() });
+    await this.deps
+      .onStarted?.(run)
+      .catch((error) => this.deps.log?.(`run ${run.id} start hook: ${String(error)}`));
+    let summary: RunSummary | undefined;
+    try {
+      await this.deps.mirror.update(run.sha, current.controller.signal);
+      const { config, configDir } = this.deps.configFor(run.sha);
+      summary = await executeRun({
+        store,
+        home: this.deps.home,
+        runId: run.id,
+        config,
+        configDir,
+        env: this.deps.env,
+        signal: current.controller.signal,
+        concurrency: this.deps.concurrency,
+        onEvent: this.deps.onEvent,
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await store.updateRun(run.id, {
+        status: current.controller.signal.aborted ? 'cancelled' : 'failed',
+        finished_at: Date.now(),
+        error: message,
+      });
+      this.deps.log?.(`run ${run.id} could not run: ${message}`);
+    } finally {
+      this.current = undefined;
+    }
+    if (current.stopReason === 'superseded')
+      await store.updateRun(run.id, { error: 'superseded by a newer push' });
+    if (current.stopReason === 'shutdown') {
+      await this.interrupt(run, 'the server stopped');
+      return;
+    }
+    const finished = (await store.getRun(run.id)) as Run;
+    await this.deps
+      .onFinished?.(finished, summary)
+      .catch((error) => this.deps.log?.(`run ${run.id} finish hook: ${String(error)}`));
+  }
+
+  /** Runs a dead server left running: interrupted, and queued once more unless already a retry. */
+  private async recoverInterrupted(): Promise<void> {
+    for (const run of await this.deps.store.runsWithStatus('running')) {
+      await this.interrupt(run, 'the server stopped mid-run');
+    }
+  }
+
+  private async interrupt(run: Run, why: string): Promise<void> {
+    const { store } = this.deps;
+    await store.abandonSteps(run.id, why);
+    await store.updateRun(run.id, { status: 'interrupted', finished_at: Date.now(), error: why });
+    if (run.retry_of !== null) {
+      this.deps.log?.(
+        `run ${run.id} interrupted (${why}); it was already a retry, so it is not queued again`,
+      );
+      return;
+    }
+    const retry = await store.createRun({
+      repo: run.repo,
+      branch: run.branch,
+      sha: run.sha,
+      base_sha: null,
+      author: run.author,
+      message: run.message,
+      trigger: run.trigger,
+      options: run.options,
+      delivery_id: run.delivery_id,
+      retry_of: run.id,
+    });
+    this.deps.log?.(`run ${run.id} interrupted (${why}); queued again as run ${retry}`);
+  }
+}

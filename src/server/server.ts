@@ -1,0 +1,119 @@
+/**
+ * `waggle serve` as one process: the GitHub webhook receiver, the API, the dashboard and the
+ * worker running the queue, over one store.
+ */
+import { EventEmitter } from 'node:events';
+import { dirname, relative } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { parseConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { secretValues } from '../config/secrets.js';
+import { Redactor } from '../exec/redact.js';
+import { RunNotifier } from '../notify/run-notifier.js';
+import type { RunEvent } from '../pipeline/run-recorder.js';
+import type { Store } from '../store/store.js';
+import { fileAt, gitRoot } from '../workspace/git.js';
+import { api } from './api.js';
+import { GITHUB_BODY_LIMIT, githubWebhook } from './github-webhook.js';
+import { Mirror } from './mirror.js';
+import { RunQueue } from './run-queue.js';
+
+export interface ServerOptions {
+  store: Store;
+  home: string;
+  config: Config;
+  configFile: string;
+  webhookSecret: string;
+  env?: NodeJS.ProcessEnv;
+  /** Log requests and decisions (pino, JSON lines on stdout). */
+  logger?: boolean;
+  concurrency?: number;
+  /** Retries of notification deliveries (tests make them quick). */
+  notifyRetry?: { attempts: number; baseDelayMs: number };
+}
+
+export interface WaggleServer {
+  app: FastifyInstance;
+  queue: RunQueue;
+  mirror: Mirror;
+  /** Every run event as it happens, for live views. */
+  events: EventEmitter<{ run: [RunEvent] }>;
+  listen(port: number, host: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createServer(options: ServerOptions): Promise<WaggleServer> {
+  const { store, config, configFile } = options;
+  const env = options.env ?? process.env;
+  const checkout = gitRoot(dirname(configFile));
+  const source = config.server.repository ?? checkout;
+  if (!source)
+    throw new Error(`${configFile} is not in a git repository; set server.repository to the clone URL`);
+  // waggle.yml's place in the repository: beside the checkout's config, or the root of a remote.
+  const configPath = config.server.repository || !checkout ? 'waggle.yml' : relative(checkout, configFile);
+  const redactor = new Redactor().add(...secretValues(config, env), options.webhookSecret);
+  const mirror = new Mirror(source, options.home, redactor);
+  const events = new EventEmitter<{ run: [RunEvent] }>();
+  events.setMaxListeners(0);
+
+  const notifier = new RunNotifier({
+    store,
+    config,
+    env,
+    repository: config.github?.repository ?? redactor.redact(source),
+    retry: options.notifyRetry,
+  });
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: GITHUB_BODY_LIMIT });
+  const queue = new RunQueue({
+    store,
+    home: options.home,
+    mirror,
+    env,
+    concurrency: options.concurrency,
+    configFor: (sha) => {
+      // A commit runs under its own waggle.yml; one without it, under the server's.
+      let text: string | undefined;
+      try {
+        text = fileAt(mirror.path, sha, configPath);
+      } catch {
+        text = undefined;
+      }
+      return {
+        config: text === undefined ? config : parseConfig(text, configPath),
+        configDir: dirname(configPath).replace(/^\.$/, ''),
+      };
+    },
+    onEvent: (event) => events.emit('run', event),
+    onStarted: (run) => notifier.started(run),
+    onFinished: (run, summary) => notifier.finished(run, summary),
+    log: (message) => app.log.info(message),
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  await app.register(githubWebhook, {
+    store,
+    secret: options.webhookSecret,
+    watchedBranches: config.trigger.branches,
+    repo: mirror.path,
+    onQueued: (runId) => {
+      queue.queued(runId).catch((error) => app.log.error({ err: error, runId }, 'could not queue run'));
+    },
+  });
+
+  await app.register(api, { store, queue, events });
+
+  return {
+    app,
+    queue,
+    mirror,
+    events,
+    async listen(port, host) {
+      await queue.start();
+      return app.listen({ port, host });
+    },
+    async close() {
+      await app.close();
+      await queue.stop();
+    },
+  };
+}

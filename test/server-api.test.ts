@@ -1,0 +1,101 @@
+/** The API on a real server: tokens and roles, the audit log, live logs over Server-Sent Events. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../src/config/load.js';
+import { createServer, type WaggleServer } from '../src/server/server.js';
+import { createToken } from '../src/server/tokens.js';
+import { Store } from '../src/store/store.js';
+import { git } from '../src/workspace/git.js';
+import { deliver, pushPayload } from './helpers/github.js';
+import { FIXTURES, repoFrom } from './helpers/repo.js';
+
+const SECRET = 'api-test-secret';
+
+describe('the API', () => {
+  let store: Store;
+  let server: WaggleServer;
+  let url: string;
+  let repo: string;
+  const tokens: Record<string, string> = {};
+  const call = (path: string, token?: string, method = 'GET') =>
+    fetch(`${url}${path}`, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  beforeAll(async () => {
+    repo = repoFrom(join(FIXTURES, 'mini'));
+    const home = mkdtempSync(join(tmpdir(), 'waggle-api-'));
+    store = Store.open(home);
+    const configFile = join(repo, 'waggle.yml');
+    server = await createServer({
+      store,
+      home,
+      config: loadConfig(configFile).config,
+      configFile,
+      webhookSecret: SECRET,
+    });
+    url = await server.listen(0, '127.0.0.1');
+    for (const role of ['viewer', 'operator', 'admin'] as const)
+      tokens[role] = await createToken(store, `${role}-1`, role);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await store?.close();
+  });
+
+  it('streams a run live: stored lines first, then new ones, then its end', async () => {
+    const { body } = await deliver(url, SECRET, pushPayload('main', git(repo, ['rev-parse', 'HEAD'])));
+    const response = await call(`/api/runs/${body.run}/events`, tokens.viewer);
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const text = await response.text(); // the server ends the stream when the run ends
+    expect(text).toContain('event: log');
+    expect(text).toMatch(/"step":"test:lib".*PASS 2 tests/);
+    expect(text).toMatch(/event: end\ndata: \{"status":"passed"\}/);
+    const lines = (await (await call(`/api/runs/${body.run}/logs?step=test:lib`, tokens.viewer)).json()) as {
+      line: string;
+    }[];
+    expect(lines.map((l) => l.line)).toContain('PASS 2 tests');
+  });
+
+  it('refuses every request without a token, and mutating ones without the role', async () => {
+    expect((await call('/api/runs')).status).toBe(401);
+    expect((await call('/api/runs/1/rerun', undefined, 'POST')).status).toBe(401);
+    expect((await call('/api/runs/1/cancel', undefined, 'POST')).status).toBe(401);
+    expect((await call('/api/runs', 'wgl_forged')).status).toBe(401);
+    expect((await call('/api/runs', tokens.viewer)).status).toBe(200);
+    expect((await call('/api/runs/1/cancel', tokens.viewer, 'POST')).status).toBe(403);
+    expect((await call('/api/runs/1/rerun', tokens.viewer, 'POST')).status).toBe(403);
+    expect((await call('/api/audit', tokens.operator)).status).toBe(403);
+  });
+
+  it('lets an operator rerun and cancel, and audits who did what from where', async () => {
+    const rerun = await call('/api/runs/1/rerun', tokens.operator, 'POST');
+    expect(rerun.status).toBe(202);
+    const { run } = (await rerun.json()) as { run: number };
+    const cancel = await call(`/api/runs/${run}/cancel`, tokens.operator, 'POST');
+    expect([202, 409]).toContain(cancel.status); // it may have finished first on a fast machine
+    await vi.waitFor(
+      async () => expect(['cancelled', 'passed']).toContain((await store.getRun(run))?.status),
+      { timeout: 30_000 },
+    );
+    const log = (await (await call('/api/audit', tokens.admin)).json()) as {
+      actor: string;
+      action: string;
+      ip: string;
+    }[];
+    expect(log.map((entry) => entry.action)).toEqual(expect.arrayContaining(['run.rerun', 'run.cancel']));
+    expect(log[0]).toMatchObject({ actor: 'operator-1', ip: '127.0.0.1' });
+  });
+
+  it('shows a run with its steps, tests and artifacts', async () => {
+    const detail = (await (await call('/api/runs/1', tokens.viewer)).json()) as {
+      steps: unknown[];
+      tests: { name: string }[];
+      artifacts: { package: string }[];
+    };
+    expect(detail.steps.length).toBeGreaterThan(4);
+    expect(detail.tests.map((t) => t.name)).toContain('is the answer');
+    expect(detail.artifacts.map((a) => a.package)).toEqual(['app']);
+    expect((await call('/api/runs/999', tokens.viewer)).status).toBe(404);
+  });
+});

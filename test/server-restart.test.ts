@@ -1,0 +1,55 @@
+/** A crash right after a push is acknowledged loses nothing: the next start runs that push. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { Store } from '../src/store/store.js';
+import { git } from '../src/workspace/git.js';
+import { waggle } from './helpers/cli.js';
+import { deliver, pushPayload } from './helpers/github.js';
+import { FIXTURES, repoFrom } from './helpers/repo.js';
+import { startServe } from './helpers/serve.js';
+
+const SECRET = 'restart-secret';
+
+describe('waggle serve after SIGKILL', () => {
+  it('runs the push acknowledged just before the kill', async () => {
+    const repo = repoFrom(join(FIXTURES, 'mini'));
+    const home = mkdtempSync(join(tmpdir(), 'waggle-restart-'));
+    const env = { WAGGLE_HOME: home, WAGGLE_WEBHOOK_SECRET: SECRET };
+    const sha = git(repo, ['rev-parse', 'HEAD']);
+
+    const first = await startServe([], { cwd: repo, env });
+    const response = await deliver(first.url, SECRET, pushPayload('main', sha));
+    expect(response.status).toBe(202);
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+
+    const second = await startServe([], { cwd: repo, env });
+    const store = Store.open(home);
+    try {
+      await vi.waitFor(
+        async () => {
+          const passed = (
+            await store.db.selectFrom('runs').selectAll().where('sha', '=', sha).execute()
+          ).filter((run) => run.status === 'passed');
+          expect(passed).toHaveLength(1);
+        },
+        { timeout: 60_000, interval: 200 },
+      );
+    } finally {
+      second.child.kill('SIGTERM');
+      await new Promise((resolve) => second.child.once('exit', resolve));
+      await store.close();
+    }
+    const listed = await waggle(['runs', 'list'], { cwd: repo, env });
+    expect(listed.stdout).toMatch(/passed/);
+  });
+
+  it('refuses to start without a webhook secret, saying what to set', async () => {
+    const repo = repoFrom(join(FIXTURES, 'mini'));
+    const result = await waggle(['serve', '--port', '0'], { cwd: repo, env: { WAGGLE_WEBHOOK_SECRET: '' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('WAGGLE_WEBHOOK_SECRET');
+  });
+});
