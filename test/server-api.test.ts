@@ -8,6 +8,7 @@ import { createServer, type WaggleServer } from '../src/server/server.js';
 import { createToken } from '../src/server/tokens.js';
 import { Store } from '../src/store/store.js';
 import { git } from '../src/workspace/git.js';
+import { waggle } from './helpers/cli.js';
 import { deliver, pushPayload } from './helpers/github.js';
 import { FIXTURES, repoFrom } from './helpers/repo.js';
 
@@ -97,5 +98,27 @@ describe('the API', () => {
     expect(detail.tests.map((t) => t.name)).toContain('is the answer');
     expect(detail.artifacts.map((a) => a.package)).toEqual(['app']);
     expect((await call('/api/runs/999', tokens.viewer)).status).toBe(404);
+  });
+
+  it('answers the CLI: runs list, show, logs and cancel against the server, with the token from WAGGLE_TOKEN', async () => {
+    const as = (role: string) => ({ cwd: tmpdir(), env: { WAGGLE_SERVER: url, WAGGLE_TOKEN: tokens[role] } });
+    const list = await waggle(['runs', 'list', '--json'], as('viewer'));
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout).map((run: { id: number }) => run.id)).toContain(1);
+    const show = await waggle(['runs', 'show', '1'], as('viewer'));
+    expect(show.stdout).toContain('test lib');
+    const logs = await waggle(['runs', 'logs', '1', '--step', 'test:lib'], as('viewer'));
+    expect(logs.stdout).toContain('[test:lib] PASS 2 tests');
+    const followed = await waggle(['runs', 'logs', '1', '-f'], as('viewer'));
+    expect(followed.stdout).toContain('[test:lib] PASS 2 tests');
+    const refused = await waggle(['runs', 'cancel', '1'], as('viewer'));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('a viewer token cannot operate');
+    const anonymous = await waggle(['runs', 'list', '--server', url], {
+      cwd: tmpdir(),
+      env: { WAGGLE_TOKEN: '' },
+    });
+    expect(anonymous.code).toBe(2);
+    expect(anonymous.stderr).toContain('WAGGLE_TOKEN');
   });
 });
