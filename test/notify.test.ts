@@ -1,3 +1,7 @@
+/**
+ * Notifications delivered for real: nodemailer to an SMTP server, fetch to HTTP receivers and to a
+ * server speaking GitHub's commit-status endpoint, all on 127.0.0.1.
+ */
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config, ContactConfig } from '../src/config/schema.js';
@@ -12,14 +16,8 @@ import {
 import { type Notification, runNotification } from '../src/notify/notification.js';
 import { verifyWebhookSignature } from '../src/notify/webhook-signature.js';
 import type { RunSummary } from '../src/pipeline/summary.js';
-import {
-  type Answer,
-  type Mail,
-  parseMail,
-  type Received,
-  Receiver,
-  startSmtp,
-} from './helpers/receivers.js';
+import { startFakeGitHub } from './helpers/fake-github.js';
+import { type Mail, parseMail, Receiver, startSmtp } from './helpers/receivers.js';
 
 class MemoryRecorder implements DeliveryRecorder {
   readonly attempts: DeliveryAttempt[] = [];
@@ -47,7 +45,7 @@ let secrets: string[];
 
 beforeAll(async () => {
   chat = await Receiver.start();
-  githubApi = await Receiver.start(githubStatusesApi);
+  githubApi = await startFakeGitHub({ token: GITHUB_TOKEN });
   smtp = await startSmtp({ user: 'waggle', password: SMTP_PASSWORD });
   mails = smtp.mails;
   const smtpPort = smtp.port;
@@ -75,34 +73,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([chat?.close(), githubApi?.close(), smtp?.close()]);
 });
-
-/** POST /repos/{owner}/{repo}/statuses/{sha}, as GitHub documents it. */
-function githubStatusesApi(request: Received): Answer {
-  const match = /^\/repos\/([\w.-]+)\/([\w.-]+)\/statuses\/([0-9a-f]{40})$/.exec(request.path);
-  if (request.method !== 'POST' || !match)
-    return { status: 404, body: JSON.stringify({ message: 'Not Found', status: '404' }) };
-  if (request.headers.authorization !== `Bearer ${GITHUB_TOKEN}`)
-    return { status: 401, body: JSON.stringify({ message: 'Bad credentials', status: '401' }) };
-  const status = JSON.parse(request.body) as Record<string, string>;
-  if (!['error', 'failure', 'pending', 'success'].includes(status.state ?? ''))
-    return { status: 422, body: JSON.stringify({ message: 'Validation Failed', status: '422' }) };
-  const url = `${githubApi.url}/repos/${match[1]}/${match[2]}/statuses/${match[3]}`;
-  return {
-    status: 201,
-    body: JSON.stringify({
-      url,
-      id: githubApi.requests.length,
-      node_id: 'SC_kwDOA',
-      state: status.state,
-      description: status.description ?? null,
-      target_url: status.target_url ?? null,
-      context: status.context ?? 'default',
-      created_at: new Date().toISOString(),
-      updated_at: new Date().toISOString(),
-      creator: { login: 'waggle-bot', id: 1, type: 'Bot' },
-    }),
-  };
-}
 
 function summary(status: RunSummary['status'], failedTests: RunSummary['failedTests']): RunSummary {
   return {

@@ -8,12 +8,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { parseConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { secretValues } from '../config/secrets.js';
+import { parseDuration } from '../config/units.js';
 import { Redactor } from '../exec/redact.js';
 import { RunNotifier } from '../notify/run-notifier.js';
 import type { RunEvent } from '../pipeline/run-recorder.js';
 import type { Store } from '../store/store.js';
 import { fileAt, gitRoot } from '../workspace/git.js';
 import { api } from './api.js';
+import { BranchPoller } from './branch-poller.js';
 import { GITHUB_BODY_LIMIT, githubWebhook } from './github-webhook.js';
 import { Mirror } from './mirror.js';
 import { RunQueue } from './run-queue.js';
@@ -101,6 +103,22 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
   });
 
   await app.register(api, { store, queue, events });
+  const pollMs = parseDuration(config.server.poll);
+  const poller =
+    config.github && pollMs > 0
+      ? new BranchPoller({
+          store,
+          mirror,
+          github: config.github,
+          branches: config.trigger.branches,
+          intervalMs: pollMs,
+          env,
+          onQueued: (runId) => {
+            queue.queued(runId).catch((error) => app.log.error({ err: error, runId }, 'could not queue run'));
+          },
+          log: (message) => app.log.info(message),
+        })
+      : undefined;
 
   return {
     app,
@@ -109,9 +127,12 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
     events,
     async listen(port, host) {
       await queue.start();
-      return app.listen({ port, host });
+      const url = await app.listen({ port, host });
+      poller?.start();
+      return url;
     },
     async close() {
+      await poller?.stop();
       await app.close();
       await queue.stop();
     },

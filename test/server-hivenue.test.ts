@@ -1,0 +1,159 @@
+/**
+ * The server on the Hivenue reference app, with every neighbour real: a push breaking a billing
+ * assertion is e-mailed (a real SMTP server) naming the test, the same facts reach a Slack-style
+ * receiver, and commit statuses reach a server speaking GitHub's API. A fix that arrives without a
+ * webhook is found by polling GitHub for branch heads.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../src/config/load.js';
+import { createServer, type WaggleServer } from '../src/server/server.js';
+import { Store } from '../src/store/store.js';
+import { git } from '../src/workspace/git.js';
+import { startFakeGitHub } from './helpers/fake-github.js';
+import { deliver, pushPayload } from './helpers/github.js';
+import { type Mail, parseMail, Receiver, startSmtp } from './helpers/receivers.js';
+import { commitAll, repoFrom } from './helpers/repo.js';
+
+const REFERENCE_APP = new URL('../examples/hivenue', import.meta.url).pathname;
+const BUILD_LEFTOVERS = new Set(['node_modules', 'dist', 'reports', '.angular', '.waggle', 'coverage']);
+const SECRET = 'hivenue-webhook-secret';
+const GITHUB_TOKEN = 'ghp_hivenueTestToken123456';
+const SLACK_PATH = '/services/T01/B02/hivenueSlackSecret42';
+
+describe('waggle serve on the reference app', () => {
+  let repo: string;
+  let store: Store;
+  let server: WaggleServer;
+  let url: string;
+  let slack: Receiver;
+  let github: Receiver;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  const runOf = (sha: string) =>
+    vi.waitFor(
+      async () => {
+        const run = await store.db.selectFrom('runs').selectAll().where('sha', '=', sha).executeTakeFirst();
+        expect(['passed', 'failed']).toContain(run?.status);
+        return run as NonNullable<typeof run>;
+      },
+      { timeout: 600_000, interval: 500 },
+    );
+
+  beforeAll(async () => {
+    slack = await Receiver.start();
+    github = await startFakeGitHub({
+      token: GITHUB_TOKEN,
+      heads: () => ({ riipen: git(repo, ['rev-parse', 'riipen']) }),
+    });
+    smtp = await startSmtp({ user: 'waggle', password: 'smtp-secret' });
+    repo = repoFrom(REFERENCE_APP, 'riipen', (path) => BUILD_LEFTOVERS.has(basename(path)));
+    // Hivenue's waggle.yml, pointed at the neighbours of this test.
+    const config = readFileSync(join(repo, 'waggle.yml'), 'utf8')
+      .replace(/contacts:\n( {2}- .*\n)+/, '')
+      .replace(
+        'environments:',
+        [
+          'contacts:',
+          '  - { name: CTO, email: cto@hivenue.example, on: [run.failed] }',
+          '  - { name: team channel, slack: "${{ secrets.SLACK_WEBHOOK_URL }}", on: [run.succeeded, run.failed] }',
+          '  - { name: commit status, github: true, on: [run.*] }',
+          `smtp: { host: 127.0.0.1, port: ${smtp.port}, user: waggle, password: "\${{ secrets.SMTP_PASSWORD }}", from: "waggle <ci@hivenue.example>" }`,
+          `github: { repository: hivenue/hivenue, token: "\${{ secrets.GITHUB_TOKEN }}", apiUrl: "${github.url}" }`,
+          'server: { publicUrl: "https://ci.hivenue.example", poll: 500ms }',
+          'environments:',
+        ].join('\n'),
+      );
+    writeFileSync(join(repo, 'waggle.yml'), config);
+    commitAll(repo, 'waggle.yml: the test neighbours');
+    const home = mkdtempSync(join(tmpdir(), 'waggle-serve-hivenue-'));
+    store = Store.open(home);
+    const configFile = join(repo, 'waggle.yml');
+    server = await createServer({
+      store,
+      home,
+      config: loadConfig(configFile).config,
+      configFile,
+      webhookSecret: SECRET,
+      env: {
+        ...process.env,
+        SLACK_WEBHOOK_URL: `${slack.url}${SLACK_PATH}`,
+        SMTP_PASSWORD: 'smtp-secret',
+        GITHUB_TOKEN,
+      },
+      notifyRetry: { attempts: 2, baseDelayMs: 50 },
+    });
+    url = await server.listen(0, '127.0.0.1');
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    await store?.close();
+    await Promise.all([slack?.close(), github?.close(), smtp?.close()]);
+  });
+
+  it('tells the contacts which test failed, on every channel, when a push breaks billing', async () => {
+    const spec = join(repo, 'back-end/billing/test/invoice-totals.test.ts');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('taxCents: 83,', 'taxCents: 84,'));
+    const sha = commitAll(repo, 'billing: expect the wrong tax');
+    const response = await deliver(url, SECRET, pushPayload('riipen', sha, 'billing: expect the wrong tax'));
+    expect(response.status).toBe(202);
+    const run = await runOf(sha);
+    expect(run.status).toBe('failed');
+    const failing = 'applies the tax rate once to the subtotal, rounding half up to the cent';
+
+    await vi.waitFor(() => expect(smtp.mails).toHaveLength(1), { timeout: 10_000 });
+    const mail = smtp.mails[0] as Mail;
+    expect(mail.to).toEqual(['cto@hivenue.example']);
+    const { headers, text } = parseMail(mail.raw);
+    expect(headers.subject).toContain(`Run ${run.id} failed on riipen`);
+    expect(text).toContain(failing);
+    expect(text).toContain('84');
+    expect(text).toContain(`https://ci.hivenue.example/runs/${run.id}`);
+
+    await vi.waitFor(() => expect(slack.to(SLACK_PATH)).toHaveLength(1), { timeout: 10_000 });
+    const chat = slack.to(SLACK_PATH)[0]?.body ?? '';
+    expect(chat).toContain(failing);
+    expect(chat).toContain(sha.slice(0, 7));
+    expect(chat).not.toContain('hivenueSlackSecret42');
+
+    const statuses = github.requests
+      .filter((r) => r.path === `/repos/hivenue/hivenue/statuses/${sha}`)
+      .map((r) => JSON.parse(r.body));
+    expect(statuses.map((s) => s.state)).toEqual(['pending', 'failure']);
+    expect(statuses[1]).toMatchObject({
+      context: 'waggle/hivenue',
+      target_url: `https://ci.hivenue.example/runs/${run.id}`,
+    });
+
+    const attempts = await store.db
+      .selectFrom('notification_attempts')
+      .selectAll()
+      .where('run_id', '=', run.id)
+      .execute();
+    expect(
+      attempts
+        .filter((a) => a.ok === 1)
+        .map((a) => a.channel)
+        .sort(),
+    ).toEqual(['email', 'github', 'github', 'slack']);
+  }, 600_000);
+
+  it('finds a fix pushed while webhooks were lost, by polling the branch head, and reports success', async () => {
+    const spec = join(repo, 'back-end/billing/test/invoice-totals.test.ts');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('taxCents: 84,', 'taxCents: 83,'));
+    const sha = commitAll(repo, 'billing: expect the right tax again');
+    const run = await runOf(sha);
+    expect(run).toMatchObject({ status: 'passed', trigger: 'poll', author: 'Hivenue Dev' });
+    await vi.waitFor(
+      () => {
+        const states = github.requests
+          .filter((r) => r.path.endsWith(`/statuses/${sha}`))
+          .map((r) => JSON.parse(r.body).state);
+        expect(states).toEqual(['pending', 'success']);
+      },
+      { timeout: 10_000 },
+    );
+    expect(smtp.mails).toHaveLength(1); // the CTO asked for failures only
+  }, 600_000);
+});
