@@ -47,7 +47,7 @@ export class Progress {
       if (this.live) this.timer = setInterval(() => this.draw(), 100);
       return;
     }
-    if (event.type === 'run.finished') {
+    if (event.type === 'run.finished' || event.type === 'run.ended') {
       this.stop();
       return;
     }

@@ -34,9 +34,11 @@ export function truncate(text: string, max: number): string {
 }
 
 export function duration(seconds: number): string {
-  if (seconds < 60) return `${Math.round(seconds * 10) / 10}s`;
-  const minutes = Math.floor(seconds / 60);
-  const rest = Math.round(seconds % 60);
+  if (seconds < 59.95) return `${Math.round(seconds * 10) / 10}s`;
+  // Round first, so 299.6 s reads 5m 0s, not 4m 60s.
+  const whole = Math.round(seconds);
+  const minutes = Math.floor(whole / 60);
+  const rest = whole % 60;
   return minutes < 60 ? `${minutes}m ${rest}s` : `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { duration } from './facts.js';
 import type { Notification } from './notification.js';
 import { plainText } from './plain-text.js';
 
@@ -72,5 +73,16 @@ describe('plainText', () => {
     expect(text).toMatch(/^Result: {5}in progress$/m);
     expect(text).not.toContain('Duration');
     expect(text).not.toContain('Details');
+  });
+});
+
+describe('duration', () => {
+  it.each([
+    [4.24, '4.2s'],
+    [59.96, '1m 0s'],
+    [299.6, '5m 0s'],
+    [3725, '1h 2m'],
+  ])('%s s reads %s', (seconds, text) => {
+    expect(duration(seconds)).toBe(text);
   });
 });

@@ -4,13 +4,15 @@
  */
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { CONFIG_FILE } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { secretValues } from '../config/secrets.js';
 import { Redactor } from '../exec/redact.js';
 import type { Store } from '../store/store.js';
 import { affectedPackages } from '../workspace/affected.js';
 import { packageKeys, sharedInputsHash } from '../workspace/cache-key.js';
-import { changedFiles, commitInfo, fileAt } from '../workspace/git.js';
+import { CommitSnapshot } from '../workspace/commit-snapshot.js';
+import { changedFiles, commitInfo } from '../workspace/git.js';
 import { type PackageManifest, packageGraph, withDependencies } from '../workspace/graph.js';
 import { planCiSteps, type StepSink } from './ci-steps.js';
 import { execute } from './engine.js';
@@ -80,27 +82,34 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
   const base = options.all
     ? undefined
     : (options.base ?? (await store.lastPassedRun(repo, run.branch, sha))?.sha);
-  const manifestOf = (path: string) =>
-    JSON.parse(fileAt(repo, sha, `${inRepo(path)}/package.json`)) as PackageManifest;
-  const graph = packageGraph(config, manifestOf);
+  const snapshot = await CommitSnapshot.read(repo, sha);
   const packagePaths = new Map(
     Object.entries(config.packages).map(([name, pkg]) => [name, inRepo(pkg.path)]),
   );
+  const manifests = new Map(
+    await Promise.all(
+      [...packagePaths.values()].map(
+        async (path) =>
+          [path, JSON.parse(await snapshot.readFile(`${path}/package.json`)) as PackageManifest] as const,
+      ),
+    ),
+  );
+  const graph = packageGraph(config, (path) => manifests.get(inRepo(path)) as PackageManifest);
   const inertPaths = Object.values(config.environments).flatMap((environment) =>
     environment.e2e ? [inRepo(environment.e2e.path)] : [],
   );
   const affected = base
-    ? affectedPackages({ changedFiles: changedFiles(repo, base, sha), packagePaths, graph, inertPaths })
+    ? affectedPackages({ changedFiles: await changedFiles(repo, base, sha), packagePaths, graph, inertPaths })
     : {
         packages: new Set(Object.keys(config.packages)),
         everything: options.all ? '--all' : 'no earlier passed run',
       };
   const keys = packageKeys({
-    repo,
-    sha,
+    snapshot,
     packages: config.packages,
+    packagePaths,
     graph,
-    sharedInputs: sharedInputsHash(repo, sha, [...packagePaths.values()], inertPaths),
+    sharedInputs: sharedInputsHash(snapshot, [...packagePaths.values()], inertPaths, inRepo(CONFIG_FILE)),
   });
   await store.updateRun(runId, { base_sha: base ?? null });
 

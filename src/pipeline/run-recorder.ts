@@ -1,6 +1,6 @@
 /** Writes a run's progress to the store as it happens and passes it on to whoever watches. */
 import type { TestCase } from '../reports/junit.js';
-import type { StepLogTable } from '../store/schema.js';
+import type { RunStatus, StepLogTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import type { Artifact } from '../workspace/artifact.js';
 import type { EngineEvent, FinalStatus, StageName, Step } from './step.js';
@@ -25,7 +25,9 @@ export type RunEvent =
       detail?: string;
       durationMs: number;
     }
-  | { type: 'run.finished'; runId: number; summary: RunSummary };
+  | { type: 'run.finished'; runId: number; summary: RunSummary }
+  /** A run that ended before it could plan steps: cancelled while queued, a failed fetch, interrupted. */
+  | { type: 'run.ended'; runId: number; status: RunStatus };
 
 const LOG_FLUSH_MS = 250;
 

@@ -84,8 +84,8 @@ export async function endSession(store: Store, request: FastifyRequest): Promise
   if (sessionId) await store.db.deleteFrom('sessions').where('id', '=', sessionId).execute();
 }
 
-export function sessionCookie(id: string, maxAgeSeconds: number): string {
-  return `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}`;
+export function sessionCookie(id: string, maxAgeSeconds: number, secure: boolean): string {
+  return `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
 }
 
 function csrfMatches(request: FastifyRequest, expected: string): boolean {

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RunEvent } from '../pipeline/run-recorder.js';
 import type { Store } from '../store/store.js';
 import { requires } from './access.js';
-import { audit } from './audit.js';
+import { cancelRun, rerunRun } from './run-actions.js';
 import { runDetail } from './run-detail.js';
 import type { RunQueue } from './run-queue.js';
 
@@ -79,6 +79,7 @@ export async function api(app: FastifyInstance, { store, queue, events }: ApiDep
           durationMs: event.durationMs,
         });
       else if (event.type === 'run.finished') finish(event.summary.status);
+      else if (event.type === 'run.ended') finish(event.status);
     };
     const listener = (event: RunEvent) => {
       if (event.runId !== id) return;
@@ -110,43 +111,18 @@ export async function api(app: FastifyInstance, { store, queue, events }: ApiDep
     if (now && ENDED.includes(now.status) && !out.writableEnded) finish(now.status);
   });
 
+  const actor = (request: FastifyRequest) => ({ name: request.caller?.name ?? '?', ip: request.ip });
+
   app.post('/api/runs/:id/rerun', { preHandler: operate }, async (request, reply) => {
     const run = await store.getRun(runId(request));
     if (!run) return reply.code(404).send({ error: `no run ${runId(request)}` });
-    const rerun = await store.createRun({
-      repo: run.repo,
-      branch: run.branch,
-      sha: run.sha,
-      base_sha: null,
-      author: run.author,
-      message: run.message,
-      trigger: 'rerun',
-      options: run.options,
-      delivery_id: null,
-      retry_of: null,
-    });
-    await audit(store, {
-      actor: request.caller?.name ?? '?',
-      action: 'run.rerun',
-      target: `run ${run.id}`,
-      ip: request.ip,
-      detail: `as run ${rerun}`,
-    });
-    await queue.queued(rerun);
-    return reply.code(202).send({ run: rerun });
+    return reply.code(202).send({ run: await rerunRun(store, queue, run, actor(request)) });
   });
 
   app.post('/api/runs/:id/cancel', { preHandler: operate }, async (request, reply) => {
     const id = runId(request);
     if (!(await store.getRun(id))) return reply.code(404).send({ error: `no run ${id}` });
-    const cancelled = await queue.cancel(id);
-    await audit(store, {
-      actor: request.caller?.name ?? '?',
-      action: 'run.cancel',
-      target: `run ${id}`,
-      ip: request.ip,
-      detail: cancelled ? undefined : 'had already ended',
-    });
+    const cancelled = await cancelRun(store, queue, id, actor(request));
     return reply
       .code(cancelled ? 202 : 409)
       .send(cancelled ? { cancelled: id } : { error: `run ${id} has already ended` });

@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.js';
 import { executeRun } from '../pipeline/ci-run.js';
 import type { RunEvent } from '../pipeline/run-recorder.js';
 import type { RunSummary } from '../pipeline/summary.js';
+import type { RunStatus } from '../store/schema.js';
 import type { Run, Store } from '../store/store.js';
 import type { Mirror } from './mirror.js';
 
@@ -15,7 +16,7 @@ export interface RunQueueDeps {
   home: string;
   mirror: Mirror;
   /** The configuration a commit runs under (its own waggle.yml, read from the mirror). */
-  configFor(sha: string): { config: Config; configDir: string };
+  configFor(sha: string): Promise<{ config: Config; configDir: string }>;
   env?: NodeJS.ProcessEnv;
   concurrency?: number;
   onEvent?: (event: RunEvent) => void;
@@ -64,6 +65,7 @@ export class RunQueue {
     const run = await this.deps.store.getRun(runId);
     if (!run) return;
     const superseded = await this.deps.store.supersedeQueued(run.repo, run.branch, run.id);
+    for (const id of superseded) this.ended(id, 'cancelled');
     if (superseded.length > 0) this.deps.log?.(`runs ${superseded.join(', ')} superseded by run ${run.id}`);
     const current = this.current;
     if (
@@ -96,6 +98,11 @@ export class RunQueue {
     return true;
   }
 
+  /** Watchers of a run that ended without steps to report (live logs) learn it ended. */
+  private ended(runId: number, status: RunStatus): void {
+    this.deps.onEvent?.({ type: 'run.ended', runId, status });
+  }
+
   private async loop(): Promise<void> {
     while (!this.stopped) {
       const run = await this.deps.store.nextQueuedRun();
@@ -121,7 +128,7 @@ export class RunQueue {
     let summary: RunSummary | undefined;
     try {
       await this.deps.mirror.update(run.sha, current.controller.signal);
-      const { config, configDir } = this.deps.configFor(run.sha);
+      const { config, configDir } = await this.deps.configFor(run.sha);
       summary = await executeRun({
         store,
         home: this.deps.home,
@@ -135,11 +142,9 @@ export class RunQueue {
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      await store.updateRun(run.id, {
-        status: current.controller.signal.aborted ? 'cancelled' : 'failed',
-        finished_at: Date.now(),
-        error: message,
-      });
+      const status = current.controller.signal.aborted ? 'cancelled' : 'failed';
+      await store.updateRun(run.id, { status, finished_at: Date.now(), error: message });
+      this.ended(run.id, status);
       this.deps.log?.(`run ${run.id} could not run: ${message}`);
     } finally {
       this.current = undefined;
@@ -167,6 +172,7 @@ export class RunQueue {
     const { store } = this.deps;
     await store.abandonSteps(run.id, why);
     await store.updateRun(run.id, { status: 'interrupted', finished_at: Date.now(), error: why });
+    this.ended(run.id, 'interrupted');
     if (run.retry_of !== null) {
       this.deps.log?.(
         `run ${run.id} interrupted (${why}); it was already a retry, so it is not queued again`,

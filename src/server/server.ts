@@ -13,9 +13,11 @@ import { Redactor } from '../exec/redact.js';
 import { RunNotifier } from '../notify/run-notifier.js';
 import type { RunEvent } from '../pipeline/run-recorder.js';
 import type { Store } from '../store/store.js';
-import { fileAt, gitRoot } from '../workspace/git.js';
+import { CommitSnapshot } from '../workspace/commit-snapshot.js';
+import { gitRoot } from '../workspace/git.js';
 import { api } from './api.js';
 import { BranchPoller } from './branch-poller.js';
+import { dashboard } from './dashboard/routes.js';
 import { GITHUB_BODY_LIMIT, githubWebhook } from './github-webhook.js';
 import { Mirror } from './mirror.js';
 import { RunQueue } from './run-queue.js';
@@ -72,18 +74,13 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
     mirror,
     env,
     concurrency: options.concurrency,
-    configFor: (sha) => {
+    configFor: async (sha) => {
       // A commit runs under its own waggle.yml; one without it, under the server's.
-      let text: string | undefined;
-      try {
-        text = fileAt(mirror.path, sha, configPath);
-      } catch {
-        text = undefined;
-      }
-      return {
-        config: text === undefined ? config : parseConfig(text, configPath),
-        configDir: dirname(configPath).replace(/^\.$/, ''),
-      };
+      const snapshot = await CommitSnapshot.read(mirror.path, sha);
+      const own = snapshot.objectId(configPath)
+        ? parseConfig(await snapshot.readFile(configPath), configPath)
+        : config;
+      return { config: own, configDir: dirname(configPath).replace(/^\.$/, '') };
     },
     onEvent: (event) => events.emit('run', event),
     onStarted: (run) => notifier.started(run),
@@ -103,6 +100,12 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
   });
 
   await app.register(api, { store, queue, events });
+  await app.register(dashboard, {
+    store,
+    queue,
+    events,
+    secureCookies: config.server.publicUrl?.startsWith('https://') === true,
+  });
   const pollMs = parseDuration(config.server.poll);
   const poller =
     config.github && pollMs > 0

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { CONFIG_FILE } from '../config/load.js';
 import type { PackageConfig } from '../config/schema.js';
 import { isUnder } from './affected.js';
-import { git, objectId } from './git.js';
+import type { CommitSnapshot } from './commit-snapshot.js';
 import { type PackageGraph, topologicalOrder } from './graph.js';
 
 const KEY_VERSION = 1;
@@ -18,25 +18,23 @@ export function sha256(data: string | Buffer): string {
 
 /** Hash of every tracked file outside the packages, save docs, e2e folders and waggle.yml itself. */
 export function sharedInputsHash(
-  repo: string,
-  sha: string,
+  snapshot: CommitSnapshot,
   packagePaths: readonly string[],
   inertPaths: readonly string[],
-) {
-  const listing = git(repo, ['ls-tree', '-r', '--full-tree', sha])
-    .split('\n')
-    .filter((line) => {
-      const path = line.slice(line.indexOf('\t') + 1);
-      if (path === CONFIG_FILE || path.toLowerCase().endsWith('.md')) return false;
-      return ![...packagePaths, ...inertPaths].some((folder) => isUnder(path, folder));
-    });
-  return sha256(listing.join('\n'));
+  configFile = CONFIG_FILE,
+): string {
+  const listing = snapshot.files().filter(([path]) => {
+    if (path === configFile || path.toLowerCase().endsWith('.md')) return false;
+    return ![...packagePaths, ...inertPaths].some((folder) => isUnder(path, folder));
+  });
+  return sha256(listing.map(([path, id]) => `${id} ${path}`).join('\n'));
 }
 
 export function packageKeys(input: {
-  repo: string;
-  sha: string;
+  snapshot: CommitSnapshot;
   packages: Readonly<Record<string, PackageConfig>>;
+  /** Each package's folder in the repository (its path under waggle.yml's folder). */
+  packagePaths: ReadonlyMap<string, string>;
   graph: PackageGraph;
   sharedInputs: string;
 }): Map<string, string> {
@@ -50,7 +48,7 @@ export function packageKeys(input: {
         JSON.stringify({
           v: KEY_VERSION,
           name,
-          tree: objectId(input.repo, input.sha, pkg.path) ?? 'missing',
+          tree: input.snapshot.objectId(input.packagePaths.get(name) ?? pkg.path) ?? 'missing',
           shared: input.sharedInputs,
           config: pkg,
           deps,

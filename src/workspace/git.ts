@@ -1,5 +1,6 @@
 /** Small synchronous git queries. Arguments are argv entries, never parsed by a shell. */
 import { execFileSync } from 'node:child_process';
+import { exec } from '../exec/process.js';
 
 export function git(cwd: string, args: readonly string[]): string {
   return execFileSync('git', args, {
@@ -46,21 +47,13 @@ export function commitInfo(cwd: string, sha: string): CommitInfo {
 }
 
 /** Files changed between two commits, relative to the repository root. */
-export function changedFiles(cwd: string, base: string, head: string): string[] {
-  const out = git(cwd, ['diff', '--name-only', '--no-renames', base, head, '--']);
-  return out === '' ? [] : out.split('\n');
-}
-
-/** The id of a path's tree or blob at a commit: a content hash git already keeps. */
-export function objectId(cwd: string, sha: string, path: string): string | undefined {
-  try {
-    return git(cwd, ['rev-parse', '--verify', '--quiet', `${sha}:${path}`]);
-  } catch {
-    return undefined;
-  }
-}
-
-/** A file's text at a commit. */
-export function fileAt(cwd: string, sha: string, path: string): string {
-  return git(cwd, ['show', `${sha}:${path}`]);
+export async function changedFiles(cwd: string, base: string, head: string): Promise<string[]> {
+  const { stdout } = await exec(['git', 'diff', '--name-only', '--no-renames', '-z', base, head, '--'], {
+    cwd,
+  });
+  // Output is NUL-separated (names may hold any byte); exec adds a newline after the last line.
+  return stdout
+    .replace(/\n$/, '')
+    .split('\0')
+    .filter((path) => path !== '');
 }

@@ -1,0 +1,49 @@
+/**
+ * One commit's tree as git keeps it: every path with its object id, read by one git process, and
+ * files read on demand. Asynchronous throughout, so a server planning a run keeps answering.
+ */
+import { exec } from '../exec/process.js';
+
+interface Entry {
+  type: 'blob' | 'tree' | 'commit';
+  id: string;
+}
+
+export class CommitSnapshot {
+  private constructor(
+    readonly repo: string,
+    readonly sha: string,
+    private readonly entries: ReadonlyMap<string, Entry>,
+  ) {}
+
+  static async read(repo: string, sha: string): Promise<CommitSnapshot> {
+    // -t lists the trees as well as the files: a folder's tree id hashes all that is in it.
+    const { stdout } = await exec(['git', 'ls-tree', '-r', '-t', '--full-tree', '-z', sha], { cwd: repo });
+    const entries = new Map<string, Entry>();
+    for (const record of stdout.split('\0')) {
+      const tab = record.indexOf('\t');
+      if (tab < 0) continue;
+      const [, type, id] = record.slice(0, tab).split(' ');
+      entries.set(record.slice(tab + 1), { type: type as Entry['type'], id: id as string });
+    }
+    return new CommitSnapshot(repo, sha, entries);
+  }
+
+  /** The id of a file's blob or a folder's tree; the root folder ('' or '.') is the commit's tree. */
+  objectId(path: string): string | undefined {
+    return this.entries.get(path.replace(/\/+$/, ''))?.id;
+  }
+
+  /** Every file's path and blob id, in git's order. */
+  files(): [string, string][] {
+    return [...this.entries]
+      .filter(([, entry]) => entry.type === 'blob')
+      .map(([path, entry]) => [path, entry.id]);
+  }
+
+  async readFile(path: string): Promise<string> {
+    const id = this.objectId(path);
+    if (!id) throw new Error(`${path} is not in commit ${this.sha.slice(0, 12)}`);
+    return (await exec(['git', 'cat-file', 'blob', id], { cwd: this.repo })).stdout;
+  }
+}

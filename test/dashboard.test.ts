@@ -1,0 +1,282 @@
+/**
+ * The dashboard in a real Chromium against a real server: sign-in, the runs list, a pushed run
+ * followed live, escaping of commit text, roles, CSRF, and the security headers.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/load.js';
+import { createServer, type WaggleServer } from '../src/server/server.js';
+import { createToken } from '../src/server/tokens.js';
+import { Store } from '../src/store/store.js';
+import { deliver, pushPayload } from './helpers/github.js';
+import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
+
+const SECRET = 'dashboard-test-secret';
+const HOSTILE_MESSAGE = '<img src=x onerror=alert(1)> fix';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+describe('the dashboard in a browser', () => {
+  let store: Store;
+  let server: WaggleServer;
+  let browser: Browser;
+  let url: string;
+  let sha: string;
+  let pushedRun: number;
+  const tokens: Record<'viewer' | 'operator', string> = { viewer: '', operator: '' };
+  // Anything that would mean injected markup ran, or that the policy blocked our own code.
+  const dialogs: string[] = [];
+  const pageProblems: string[] = [];
+
+  async function openPage(): Promise<Page> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    page.on('pageerror', (error) => pageProblems.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/status of 40[13]/.test(message.text()))
+        pageProblems.push(message.text());
+    });
+    return page;
+  }
+
+  async function signIn(token: string): Promise<Page> {
+    const page = await openPage();
+    await page.goto(`${url}/login`);
+    await page.fill('#token', token);
+    await Promise.all([page.waitForURL(`${url}/`), page.click('form.login button')]);
+    return page;
+  }
+
+  const runCount = async () => (await store.recentRuns(1000)).length;
+
+  beforeAll(async () => {
+    const repo = repoFrom(join(FIXTURES, 'mini'));
+    sha = commitAll(repo, HOSTILE_MESSAGE);
+    const home = mkdtempSync(join(tmpdir(), 'waggle-dashboard-'));
+    store = Store.open(home);
+    const configFile = join(repo, 'waggle.yml');
+    server = await createServer({
+      store,
+      home,
+      config: loadConfig(configFile).config,
+      configFile,
+      webhookSecret: SECRET,
+    });
+    url = await server.listen(0, '127.0.0.1');
+    tokens.viewer = await createToken(store, 'viewer-1', 'viewer');
+    tokens.operator = await createToken(store, 'operator-1', 'operator');
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await store?.close();
+  });
+
+  it('sends a visitor without a session to sign in, with the security headers', async () => {
+    for (const path of ['/', '/runs/1']) {
+      const response = await fetch(`${url}${path}`, { redirect: 'manual' });
+      expect(response.status).toBe(302);
+      expect(response.headers.get('location')).toBe('/login');
+    }
+    const login = await fetch(`${url}/login`);
+    expect(login.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(login.headers.get('x-frame-options')).toBe('DENY');
+    expect(login.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(login.headers.get('content-security-policy')).toMatch(
+      /^default-src 'self'; script-src 'sha256-[^']+'; style-src 'sha256-[^']+';/,
+    );
+  });
+
+  it('refuses an unknown token and says how to make one', async () => {
+    const page = await openPage();
+    await page.goto(`${url}/login`);
+    await page.fill('#token', 'wgl_forged');
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url() === `${url}/login` && r.request().method() === 'POST'),
+      page.click('form.login button'),
+    ]);
+    expect(response.status()).toBe(401);
+    expect(await page.getByRole('alert').textContent()).toBe(
+      'that token is not known: make one with waggle tokens create NAME --role viewer',
+    );
+    await page.context().close();
+  });
+
+  it('signs a viewer in to the runs list', async () => {
+    const page = await signIn(tokens.viewer);
+    expect(await page.locator('h1').textContent()).toBe('Runs');
+    expect(await page.locator('header .who').textContent()).toBe('viewer-1 (viewer)');
+    await page.getByText('No runs yet').waitFor();
+    await page.goto(`${url}/login`); // already signed in: straight back to the runs
+    expect(page.url()).toBe(`${url}/`);
+    const audit = await store.db.selectFrom('audit_log').selectAll().execute();
+    expect(audit).toContainEqual(expect.objectContaining({ actor: 'viewer-1', action: 'dashboard.login' }));
+    await page.context().close();
+  });
+
+  it('follows a pushed run live to its end, its commit text shown as text', async () => {
+    const page = await signIn(tokens.viewer);
+    const { body } = await deliver(url, SECRET, pushPayload('main', sha, HOSTILE_MESSAGE));
+    pushedRun = body.run as number;
+    const libPassed = page.locator('#log .line', { hasText: 'test:lib' }).filter({ hasText: 'PASS 2 tests' });
+    await page.goto(`${url}/runs/${pushedRun}`);
+    // Rendered while the run was still going: every log line below arrived over the event stream.
+    expect(await page.locator('#log').getAttribute('data-active')).toBe('true');
+    await libPassed.waitFor({ timeout: 90_000 });
+    await page.locator('#run-status.passed').waitFor({ timeout: 60_000 });
+    await page.locator('table.tests').waitFor({ timeout: 15_000 }); // after the reload at the end
+    await libPassed.waitFor();
+
+    expect(await page.locator('#run-status').textContent()).toBe('passed');
+    expect(await page.locator('pre.message').textContent()).toBe(HOSTILE_MESSAGE);
+    expect(await page.locator('img').count()).toBe(0);
+    const tests = await page.locator('table.tests tbody').textContent();
+    expect(tests).toContain('lib › value › is the answer');
+    expect(tests).toContain('test.mjs');
+    const [artifact] = await store.artifacts(pushedRun);
+    const artifacts = await page.locator('table.artifacts tbody').textContent();
+    expect(artifacts).toContain('app');
+    expect(artifacts).toContain(artifact?.sha256);
+    expect(await page.locator('[data-step-status="test:lib"]').textContent()).toBe('passed');
+    await page.screenshot({ path: '/tmp/waggle-dashboard.png', fullPage: true });
+
+    await page.goto(`${url}/`);
+    const row = page.locator(`tr[data-run="${pushedRun}"]`);
+    expect(await row.locator('td.subject').textContent()).toBe(HOSTILE_MESSAGE);
+    expect(await row.locator('.badge').textContent()).toBe('passed');
+    // The session cookie alone opens the API's event stream the live log reads.
+    const stream = await page.request.get(`${url}/api/runs/${pushedRun}/events`);
+    expect(stream.status()).toBe(200);
+    expect(stream.headers()['content-type']).toBe('text/event-stream');
+    expect(await stream.text()).toMatch(/event: end\ndata: \{"status":"passed"\}/);
+    expect(dialogs).toEqual([]);
+    expect(pageProblems).toEqual([]);
+    await page.context().close();
+  }, 180_000);
+
+  it('shows a viewer no Rerun or Cancel, and refuses a viewer form post with 403', async () => {
+    const page = await signIn(tokens.viewer);
+    await page.goto(`${url}/runs/${pushedRun}`);
+    expect(await page.getByRole('button', { name: 'Rerun' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
+    const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
+    const before = await runCount();
+    const refused = await page.request.post(`${url}/runs/${pushedRun}/rerun`, { form: { _csrf: csrf } });
+    expect(refused.status()).toBe(403);
+    expect(await runCount()).toBe(before);
+    await page.context().close();
+  });
+
+  it('lets an operator rerun, landing on the new run', async () => {
+    const page = await signIn(tokens.operator);
+    await page.goto(`${url}/runs/${pushedRun}`);
+    await Promise.all([page.waitForURL(/\/runs\/\d+$/), page.getByRole('button', { name: 'Rerun' }).click()]);
+    const rerun = Number(new URL(page.url()).pathname.split('/').pop());
+    expect(rerun).toBeGreaterThan(pushedRun);
+    expect(await page.locator('h1').textContent()).toMatch(new RegExp(`^Run #${rerun}`));
+    expect(await page.locator('dl.facts').textContent()).toContain('rerun');
+    await page.locator('#run-status.passed').waitFor({ timeout: 60_000 });
+    const audit = await store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'run.rerun')
+      .execute();
+    expect(audit).toContainEqual(
+      expect.objectContaining({ actor: 'operator-1', target: `run ${pushedRun}`, detail: `as run ${rerun}` }),
+    );
+    await page.context().close();
+  }, 90_000);
+
+  it('lets an operator cancel a run waiting in the queue', async () => {
+    // Recorded but not handed to the worker, so it stays queued for as long as the test needs.
+    const pushed = await store.getRun(pushedRun);
+    const waiting = await store.createRun({
+      repo: pushed?.repo ?? '',
+      branch: 'main',
+      sha,
+      base_sha: null,
+      author: 'Nassim',
+      message: 'waiting its turn',
+      trigger: 'push',
+      options: null,
+      delivery_id: null,
+      retry_of: null,
+    });
+    const page = await signIn(tokens.operator);
+    await page.goto(`${url}/runs/${waiting}`);
+    expect(await page.locator('#run-status').textContent()).toBe('queued');
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Cancel' }).click(),
+    ]);
+    await page.locator('#run-status.cancelled').waitFor();
+    expect(page.url()).toBe(`${url}/runs/${waiting}`);
+    expect(await page.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
+    expect((await store.getRun(waiting))?.status).toBe('cancelled');
+    const audit = await store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'run.cancel')
+      .execute();
+    expect(audit).toContainEqual(expect.objectContaining({ actor: 'operator-1', target: `run ${waiting}` }));
+    await page.context().close();
+  });
+
+  it('refuses an operator post without the session CSRF token, as a page in the browser', async () => {
+    const page = await signIn(tokens.operator);
+    await page.goto(`${url}/runs/${pushedRun}`);
+    const before = await runCount();
+    const statuses = await page.evaluate(async (path) => {
+      const post = (body: string) =>
+        fetch(path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body,
+        }).then((response) => response.status);
+      return [await post(''), await post('_csrf=wrong')];
+    }, `/runs/${pushedRun}/rerun`);
+    expect(statuses).toEqual([403, 403]);
+
+    // A stale or tampered form, submitted by the browser itself, gets a page that says what to do.
+    await page.locator('form[action$="/rerun"] input[name="_csrf"]').evaluate((input) => {
+      (input as { value: string }).value = 'tampered';
+    });
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Rerun' }).click(),
+    ]);
+    expect(response.status()).toBe(403);
+    expect(await page.getByRole('alert').textContent()).toContain('missing or wrong CSRF token');
+    expect(await runCount()).toBe(before);
+    await page.context().close();
+  });
+
+  it('signs out: the session ends and the pages ask to sign in again', async () => {
+    const page = await signIn(tokens.viewer);
+    await Promise.all([
+      page.waitForURL(`${url}/login`),
+      page.getByRole('button', { name: 'Sign out' }).click(),
+    ]);
+    await page.goto(`${url}/`);
+    expect(page.url()).toBe(`${url}/login`);
+    const audit = await store.db.selectFrom('audit_log').selectAll().execute();
+    expect(audit).toContainEqual(expect.objectContaining({ actor: 'viewer-1', action: 'dashboard.logout' }));
+    await page.context().close();
+  });
+});
