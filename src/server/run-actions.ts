@@ -13,18 +13,7 @@ export interface Actor {
 
 /** Queues the same commit again with the same options; returns the new run's id. */
 export async function rerunRun(store: Store, queue: RunQueue, run: Run, actor: Actor): Promise<number> {
-  const rerun = await store.createRun({
-    repo: run.repo,
-    branch: run.branch,
-    sha: run.sha,
-    base_sha: null,
-    author: run.author,
-    message: run.message,
-    trigger: 'rerun',
-    options: run.options,
-    delivery_id: null,
-    retry_of: null,
-  });
+  const rerun = await store.queueAgain(run, { trigger: 'rerun' });
   await audit(store, {
     actor: actor.name,
     action: 'run.rerun',

@@ -179,15 +179,8 @@ export class RunQueue {
       );
       return;
     }
-    const retry = await store.createRun({
-      repo: run.repo,
-      branch: run.branch,
-      sha: run.sha,
-      base_sha: null,
-      author: run.author,
-      message: run.message,
+    const retry = await store.queueAgain(run, {
       trigger: run.trigger,
-      options: run.options,
       delivery_id: run.delivery_id,
       retry_of: run.id,
     });

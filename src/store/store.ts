@@ -53,6 +53,25 @@ export class Store {
     return row.id;
   }
 
+  /** A new queued run of the same commit, branch and options. */
+  queueAgain(
+    run: Run,
+    as: { trigger: string; delivery_id?: string | null; retry_of?: number | null },
+  ): Promise<number> {
+    return this.createRun({
+      repo: run.repo,
+      branch: run.branch,
+      sha: run.sha,
+      base_sha: null,
+      author: run.author,
+      message: run.message,
+      options: run.options,
+      trigger: as.trigger,
+      delivery_id: as.delivery_id ?? null,
+      retry_of: as.retry_of ?? null,
+    });
+  }
+
   async updateRun(
     id: number,
     changes: {
