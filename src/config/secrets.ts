@@ -19,18 +19,29 @@ export function interpolate(text: string, env: NodeJS.ProcessEnv): string {
   });
 }
 
-/** Values of every `secrets.*` referenced anywhere in the config that the environment holds. */
-export function secretValues(config: unknown, env: NodeJS.ProcessEnv): string[] {
-  const values = new Set<string>();
+export interface Reference {
+  kind: 'secrets' | 'vars';
+  name: string;
+}
+
+/** Every `${{ secrets.NAME }}` and `${{ vars.NAME }}` anywhere in the config. */
+export function references(config: unknown): Reference[] {
+  const found: Reference[] = [];
   const visit = (node: unknown): void => {
     if (typeof node === 'string') {
-      for (const match of node.matchAll(REFERENCE)) {
-        const value = match[1] === 'secrets' ? env[match[2] as string] : undefined;
-        if (value) values.add(value);
-      }
+      for (const match of node.matchAll(REFERENCE))
+        found.push({ kind: match[1] as Reference['kind'], name: match[2] as string });
     } else if (Array.isArray(node)) node.forEach(visit);
     else if (node && typeof node === 'object') Object.values(node).forEach(visit);
   };
   visit(config);
-  return [...values];
+  return found;
+}
+
+/** Values of every `secrets.*` referenced anywhere in the config that the environment holds. */
+export function secretValues(config: unknown, env: NodeJS.ProcessEnv): string[] {
+  const values = references(config)
+    .filter((reference) => reference.kind === 'secrets')
+    .flatMap((reference) => (env[reference.name] ? [env[reference.name] as string] : []));
+  return [...new Set(values)];
 }

@@ -8,6 +8,7 @@ export interface PackageManifest {
   version?: string;
   main?: string;
   files?: string[];
+  scripts?: Record<string, string>;
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
