@@ -12,6 +12,7 @@ import {
   existsSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   renameSync,
   rmSync,
   statSync,
@@ -83,7 +84,7 @@ export async function buildArtifact(input: {
     };
     writeFileSync(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 
-    const file = join(input.outDir, `${name}-${input.cacheKey.slice(0, 12)}.tgz`);
+    const file = artifactFile(input.outDir, name, input.cacheKey);
     const partial = `${file}.partial`;
     await tar.create(
       { gzip: { level: 6 }, file: partial, cwd: staging, portable: true, mtime: FIXED_TIME },
@@ -98,6 +99,25 @@ export async function buildArtifact(input: {
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** Tarballs are named by package and content key: the same inputs, the same file. */
+export function artifactFile(outDir: string, name: string, cacheKey: string): string {
+  return join(outDir, `${name}-${cacheKey.slice(0, 12)}.tgz`);
+}
+
+/** The artifact already made from these inputs, if its checksum and manifest are beside it. */
+export function findArtifact(outDir: string, name: string, cacheKey: string): Artifact | undefined {
+  const file = artifactFile(outDir, name, cacheKey);
+  const manifest = `${file}.manifest.json`;
+  if (!existsSync(file) || !existsSync(`${file}.sha256`) || !existsSync(manifest)) return undefined;
+  return {
+    package: name,
+    file,
+    sha256: readFileSync(`${file}.sha256`, 'utf8').split(/\s+/)[0] as string,
+    size: statSync(file).size,
+    manifest: JSON.parse(readFileSync(manifest, 'utf8')) as ArtifactManifest,
+  };
 }
 
 function copyFolder(from: string, to: string): void {

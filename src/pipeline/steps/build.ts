@@ -1,0 +1,43 @@
+/**
+ * build: each package's build command, after its dependencies'. A package the change does not
+ * reach is not built; one whose key already built has its outputs put back instead.
+ */
+import { join } from 'node:path';
+import { toArgv } from '../../exec/argv.js';
+import { TreeCache } from '../../workspace/tree-cache.js';
+import type { CiPlanInput } from '../ci-steps.js';
+import type { Step, StepOutcome } from '../step.js';
+import { describeExit, type RunCommand } from './run-command.js';
+
+const BUILD_TIMEOUT_MS = 30 * 60_000;
+
+export function buildSteps(input: CiPlanInput, root: string, run: RunCommand): Step[] {
+  const builds = new TreeCache(join(input.home, 'cache', 'builds'));
+  return Object.entries(input.packages).map(([name, pkg]) => {
+    const key = input.keys.get(name) as string;
+    const dir = join(root, pkg.path);
+    return {
+      key: `build:${name}`,
+      stage: 'build',
+      name: `build ${name}`,
+      package: name,
+      cacheKey: key,
+      needs: ['install', ...(input.graph.get(name) ?? []).map((dep) => `build:${dep}`)],
+      async run(context): Promise<StepOutcome> {
+        if (!input.needed.has(name)) return { status: 'skipped', detail: 'not affected' };
+        if (pkg.build === false) return { status: 'skipped', detail: 'no build' };
+        const fromRun = await input.sink.recall(key, 'build');
+        if (fromRun !== undefined && (await builds.restore(key, dir, { link: false }))) {
+          context.log(`outputs restored from run ${fromRun}`);
+          return { status: 'cached', detail: `from run ${fromRun}` };
+        }
+        const result = await run(context, toArgv(pkg.build), dir, BUILD_TIMEOUT_MS);
+        if (result.exitCode !== 0)
+          return { status: 'failed', exitCode: result.exitCode, detail: describeExit(result) };
+        await builds.save(key, dir, pkg.outputs, { link: false });
+        await input.sink.remember(key, 'build', name);
+        return { status: 'passed', exitCode: 0 };
+      },
+    };
+  });
+}

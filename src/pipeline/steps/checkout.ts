@@ -1,0 +1,34 @@
+/** checkout: a fresh clone of the repository at exactly the commit being run. */
+import { rmSync } from 'node:fs';
+import type { CiPlanInput } from '../ci-steps.js';
+import type { Step } from '../step.js';
+import type { RunCommand } from './run-command.js';
+
+export function checkoutStep(input: CiPlanInput, run: RunCommand): Step {
+  return {
+    key: 'checkout',
+    stage: 'checkout',
+    name: 'checkout',
+    needs: [],
+    async run(context) {
+      rmSync(input.workspace, { recursive: true, force: true });
+      // A local clone hard-links git's objects: a fresh, isolated tree in well under a second.
+      const clone = await run(
+        context,
+        ['git', 'clone', '--quiet', '--no-checkout', '--', input.repo, input.workspace],
+        input.home,
+      );
+      if (clone.exitCode !== 0)
+        return { status: 'failed', exitCode: clone.exitCode, detail: 'git clone failed' };
+      const checkout = await run(
+        context,
+        ['git', 'checkout', '--quiet', '--detach', input.sha],
+        input.workspace,
+      );
+      if (checkout.exitCode !== 0)
+        return { status: 'failed', exitCode: checkout.exitCode, detail: 'git checkout failed' };
+      context.log(`checked out ${input.sha}`);
+      return { status: 'passed', detail: input.sha.slice(0, 12) };
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/** package: one artifact per service or site; the same key reuses the tarball already made. */
+import { join } from 'node:path';
+import { buildArtifact, findArtifact } from '../../workspace/artifact.js';
+import type { CiPlanInput } from '../ci-steps.js';
+import type { Step, StepOutcome } from '../step.js';
+
+export function packageSteps(input: CiPlanInput, root: string): Step[] {
+  const outDir = join(input.home, 'artifacts');
+  return Object.entries(input.packages)
+    .filter(([, pkg]) => pkg.service || pkg.site)
+    .map(([name, pkg]) => {
+      const key = input.keys.get(name) as string;
+      return {
+        key: `package:${name}`,
+        stage: 'package',
+        name: `package ${name}`,
+        package: name,
+        cacheKey: key,
+        needs: [`build:${name}`, `test:${name}`],
+        async run(context): Promise<StepOutcome> {
+          const existing = findArtifact(outDir, name, key);
+          if (existing) {
+            await input.sink.artifact(this, existing);
+            context.log(`same inputs as ${existing.file}: reused`);
+            return { status: 'cached', detail: existing.sha256.slice(0, 12) };
+          }
+          if (!input.needed.has(name)) return { status: 'skipped', detail: 'not affected' };
+          const artifact = await buildArtifact({
+            name,
+            pkg,
+            workspace: root,
+            commit: input.sha,
+            cacheKey: key,
+            outDir,
+          });
+          context.log(
+            `${artifact.file} sha256 ${artifact.sha256} (${artifact.manifest.files.length} files, ${artifact.size} bytes)`,
+          );
+          await input.sink.artifact(this, artifact);
+          return { status: 'passed', detail: artifact.sha256.slice(0, 12) };
+        },
+      };
+    });
+}

@@ -1,0 +1,34 @@
+/** A step's command: run in its folder, output into the step's log, killed with the run. */
+import { type ProcessResult, runProcess } from '../../exec/process.js';
+import type { Redactor } from '../../exec/redact.js';
+import type { StepContext } from '../step.js';
+
+export type RunCommand = (
+  context: StepContext,
+  argv: string[],
+  cwd: string,
+  timeoutMs?: number,
+) => Promise<ProcessResult>;
+
+export function commandRunner(env: NodeJS.ProcessEnv, redactor: Redactor): RunCommand {
+  return async (context, argv, cwd, timeoutMs) => {
+    const result = await runProcess(argv, {
+      cwd,
+      env,
+      timeoutMs,
+      signal: context.signal,
+      redactor,
+      onLine: (line, stream) => context.log(line, stream),
+    });
+    if (result.outcome === 'timeout') context.log(`timed out after ${timeoutMs} ms: killed`, 'stderr');
+    if (result.outcome === 'spawn') context.log(result.stderr.trim(), 'stderr');
+    return result;
+  };
+}
+
+/** Why a command failed, in a few words for the step's detail. */
+export function describeExit(result: ProcessResult): string {
+  if (result.outcome === 'timeout') return 'timed out';
+  if (result.outcome === 'spawn') return 'could not start';
+  return `exit code ${result.exitCode}`;
+}

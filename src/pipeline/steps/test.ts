@@ -1,0 +1,55 @@
+/**
+ * test: each affected package's suite, its JUnit file read into one record per test case. A suite
+ * whose key already passed is not run again; its earlier results are shown as cached.
+ */
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDuration } from '../../config/units.js';
+import { toArgv } from '../../exec/argv.js';
+import { parseJUnit } from '../../reports/junit.js';
+import type { CiPlanInput } from '../ci-steps.js';
+import type { Step, StepOutcome } from '../step.js';
+import { describeExit, type RunCommand } from './run-command.js';
+
+export function testSteps(input: CiPlanInput, root: string, run: RunCommand): Step[] {
+  return Object.entries(input.packages).map(([name, pkg]) => {
+    const key = input.keys.get(name) as string;
+    const dir = join(root, pkg.path);
+    return {
+      key: `test:${name}`,
+      stage: 'test',
+      name: `test ${name}`,
+      package: name,
+      cacheKey: key,
+      needs: [`build:${name}`],
+      async run(context): Promise<StepOutcome> {
+        if (!input.affected.has(name)) return { status: 'skipped', detail: 'not affected' };
+        if (pkg.test === false) return { status: 'skipped', detail: 'no tests' };
+        const fromRun = await input.sink.recall(key, 'test');
+        if (fromRun !== undefined) {
+          await input.sink.reuseTestCases(this, name, fromRun);
+          context.log(`passed before with the same inputs in run ${fromRun}`);
+          return { status: 'cached', detail: `from run ${fromRun}` };
+        }
+        const junit = join(dir, pkg.test.junit);
+        rmSync(junit, { force: true });
+        const result = await run(context, toArgv(pkg.test.run), dir, parseDuration(pkg.test.timeout));
+        const cases = (
+          existsSync(junit) && statSync(junit).isFile() ? parseJUnit(readFileSync(junit, 'utf8')) : []
+        ).map((c) => ({
+          ...c,
+          message: c.message === null ? null : input.redactor.redact(c.message),
+        }));
+        await input.sink.testCases(this, name, cases);
+        const failed = cases.filter((c) => c.status === 'failed').length;
+        if (result.exitCode !== 0 || failed > 0) {
+          const detail =
+            failed > 0 ? `${failed} test${failed === 1 ? '' : 's'} failed` : describeExit(result);
+          return { status: 'failed', exitCode: result.exitCode, detail };
+        }
+        await input.sink.remember(key, 'test', name);
+        return { status: 'passed', exitCode: 0, detail: `${cases.length} tests` };
+      },
+    };
+  });
+}
