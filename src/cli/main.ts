@@ -1,4 +1,5 @@
 /** argv -> command. The one place that prints for humans and decides exit codes. */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.js';
 import { MissingVariableError } from '../config/secrets.js';
@@ -24,7 +25,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description(
       'CI/CD for small teams on plain servers: a git push becomes a tested, packaged, deployed release.',
     )
+    .version(packageVersion(), '-V, --version', 'print the version')
     .option('--verbose', 'show stack traces of internal errors')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 success, 1 the pipeline or an operation failed, 2 bad input (usage, config).\n' +
+        'Config: waggle.yml here or at the git root (-c FILE). State: .waggle/ at the git root (WAGGLE_HOME).\n' +
+        'Environment: WAGGLE_WEBHOOK_SECRET (serve), WAGGLE_SERVER and WAGGLE_TOKEN (runs against a server);\n' +
+        'secrets named in waggle.yml are read from variables of the same name.',
+    )
     .showHelpAfterError('(run "waggle --help" for usage)')
     .exitOverride();
   registerValidate(program, setExit);
@@ -44,6 +53,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     return reportError(error, program.opts<{ verbose?: boolean }>().verbose === true);
   }
+}
+
+function packageVersion(): string {
+  const manifest = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
 /** Known failures get one readable line; anything else is an internal error. */

@@ -66,6 +66,7 @@ export async function createSession(
 ): Promise<{ id: string; maxAgeSeconds: number }> {
   const id = randomBytes(24).toString('base64url');
   const now = Date.now();
+  await store.db.deleteFrom('sessions').where('expires_at', '<', now).execute();
   await store.db
     .insertInto('sessions')
     .values({
