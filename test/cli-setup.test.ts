@@ -81,3 +81,24 @@ describe('waggle hooks install', () => {
     expect(git(remote, ['rev-parse', 'main'])).toBe(git(repo, ['rev-parse', 'HEAD']));
   });
 });
+
+describe('waggle tokens', () => {
+  it('creates a token shown once, lists names and roles only, and revokes it', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'waggle-tokens-'));
+    const env = { WAGGLE_HOME: home };
+    const created = await waggle(['tokens', 'create', 'nassim', '--role', 'operator'], {
+      cwd: tmpdir(),
+      env,
+    });
+    expect(created.code, created.stderr).toBe(0);
+    const token = created.stdout.trim();
+    expect(token).toMatch(/^wgl_[\w-]{32}$/);
+    const listed = await waggle(['tokens', 'list'], { cwd: tmpdir(), env });
+    expect(listed.stdout).toMatch(/nassim\s+operator\s+never used/);
+    expect(listed.stdout).not.toContain(token);
+    expect((await waggle(['tokens', 'create', 'nassim'], { cwd: tmpdir(), env })).code).toBe(2);
+    expect((await waggle(['tokens', 'create', 'x', '--role', 'root'], { cwd: tmpdir(), env })).code).toBe(2);
+    expect((await waggle(['tokens', 'revoke', 'nassim'], { cwd: tmpdir(), env })).code).toBe(0);
+    expect((await waggle(['tokens', 'list'], { cwd: tmpdir(), env })).stdout).not.toContain('nassim');
+  });
+});
