@@ -37,6 +37,7 @@ export class RunQueue {
   private stopped = false;
   private wakeUp: (() => void) | undefined;
   private loopDone: Promise<void> = Promise.resolve();
+  private readonly hooks = new Set<Promise<void>>();
 
   constructor(private readonly deps: RunQueueDeps) {}
 
@@ -54,6 +55,7 @@ export class RunQueue {
     }
     this.wake();
     await this.loopDone;
+    await Promise.all(this.hooks);
   }
 
   wake(): void {
@@ -122,9 +124,8 @@ export class RunQueue {
     const current: Current = { run, controller: new AbortController() };
     this.current = current;
     await store.updateRun(run.id, { status: 'running', started_at: Date.now() });
-    await this.deps
-      .onStarted?.(run)
-      .catch((error) => this.deps.log?.(`run ${run.id} start hook: ${String(error)}`));
+    // Telling people must not hold up the run, nor the next one; the end is told after the start.
+    const told = this.hook(run, 'start', () => this.deps.onStarted?.(run));
     let summary: RunSummary | undefined;
     try {
       await this.deps.mirror.update(run.sha, current.controller.signal);
@@ -156,9 +157,20 @@ export class RunQueue {
       return;
     }
     const finished = (await store.getRun(run.id)) as Run;
-    await this.deps
-      .onFinished?.(finished, summary)
-      .catch((error) => this.deps.log?.(`run ${run.id} finish hook: ${String(error)}`));
+    this.hook(run, 'finish', async () => {
+      await told;
+      await this.deps.onFinished?.(finished, summary);
+    });
+  }
+
+  /** Runs a hook in the background; stop() waits for it, and a failure is only logged. */
+  private hook(run: Run, name: string, work: () => Promise<void> | undefined): Promise<void> {
+    const done = Promise.resolve()
+      .then(work)
+      .catch((error: unknown) => this.deps.log?.(`run ${run.id} ${name} hook: ${String(error)}`))
+      .finally(() => this.hooks.delete(done));
+    this.hooks.add(done);
+    return done;
   }
 
   /** Runs a dead server left running: interrupted, and queued once more unless already a retry. */
