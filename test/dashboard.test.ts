@@ -2,17 +2,14 @@
  * The dashboard in a real Chromium against a real server: sign-in, the runs list, a pushed run
  * followed live, escaping of commit text, roles, CSRF, and the security headers.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/load.js';
-import { createServer, type WaggleServer } from '../src/server/server.js';
 import { createToken } from '../src/server/tokens.js';
-import { Store } from '../src/store/store.js';
+import type { Store } from '../src/store/store.js';
 import { deliver, pushPayload } from './helpers/github.js';
 import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
 
 const SECRET = 'dashboard-test-secret';
 const HOSTILE_MESSAGE = '<img src=x onerror=alert(1)> fix';
@@ -28,7 +25,7 @@ const CHROMIUM_ARGS = [
 
 describe('the dashboard in a browser', () => {
   let store: Store;
-  let server: WaggleServer;
+  let started: TestServer;
   let browser: Browser;
   let url: string;
   let sha: string;
@@ -67,25 +64,15 @@ describe('the dashboard in a browser', () => {
   beforeAll(async () => {
     const repo = repoFrom(join(FIXTURES, 'mini'));
     sha = commitAll(repo, HOSTILE_MESSAGE);
-    const home = mkdtempSync(join(tmpdir(), 'waggle-dashboard-'));
-    store = Store.open(home);
-    const configFile = join(repo, 'waggle.yml');
-    server = await createServer({
-      store,
-      home,
-      config: loadConfig(configFile).config,
-      configFile,
-      webhookSecret: SECRET,
-    });
-    url = await server.listen(0, '127.0.0.1');
+    started = await startTestServer(repo, SECRET);
+    ({ store, url } = started);
     tokens.viewer = await createToken(store, 'viewer-1', 'viewer');
     tokens.operator = await createToken(store, 'operator-1', 'operator');
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
-    await store?.close();
+    await started?.close();
   });
 
   it('sends a visitor without a session to sign in, with the security headers', async () => {

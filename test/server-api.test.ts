@@ -1,22 +1,20 @@
 /** The API on a real server: tokens and roles, the audit log, live logs over Server-Sent Events. */
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../src/config/load.js';
-import { createServer, type WaggleServer } from '../src/server/server.js';
 import { createToken } from '../src/server/tokens.js';
-import { Store } from '../src/store/store.js';
+import type { Store } from '../src/store/store.js';
 import { git } from '../src/workspace/git.js';
 import { waggle } from './helpers/cli.js';
 import { deliver, pushPayload } from './helpers/github.js';
 import { FIXTURES, repoFrom } from './helpers/repo.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
 
 const SECRET = 'api-test-secret';
 
 describe('the API', () => {
   let store: Store;
-  let server: WaggleServer;
+  let started: TestServer;
   let url: string;
   let repo: string;
   const tokens: Record<string, string> = {};
@@ -25,23 +23,13 @@ describe('the API', () => {
 
   beforeAll(async () => {
     repo = repoFrom(join(FIXTURES, 'mini'));
-    const home = mkdtempSync(join(tmpdir(), 'waggle-api-'));
-    store = Store.open(home);
-    const configFile = join(repo, 'waggle.yml');
-    server = await createServer({
-      store,
-      home,
-      config: loadConfig(configFile).config,
-      configFile,
-      webhookSecret: SECRET,
-    });
-    url = await server.listen(0, '127.0.0.1');
+    started = await startTestServer(repo, SECRET);
+    ({ store, url } = started);
     for (const role of ['viewer', 'operator', 'admin'] as const)
       tokens[role] = await createToken(store, `${role}-1`, role);
   });
   afterAll(async () => {
-    await server?.close();
-    await store?.close();
+    await started?.close();
   });
 
   it('streams a run live: stored lines first, then new ones, then its end', async () => {

@@ -4,18 +4,16 @@
  * receiver, and commit statuses reach a server speaking GitHub's API. A fix that arrives without a
  * webhook is found by polling GitHub for branch heads.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../src/config/load.js';
-import { createServer, type WaggleServer } from '../src/server/server.js';
-import { Store } from '../src/store/store.js';
+import type { Store } from '../src/store/store.js';
 import { git } from '../src/workspace/git.js';
 import { startFakeGitHub } from './helpers/fake-github.js';
 import { deliver, pushPayload } from './helpers/github.js';
 import { type Mail, parseMail, Receiver, startSmtp } from './helpers/receivers.js';
 import { commitAll, repoFrom } from './helpers/repo.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
 
 const REFERENCE_APP = new URL('../examples/hivenue', import.meta.url).pathname;
 const BUILD_LEFTOVERS = new Set(['node_modules', 'dist', 'reports', '.angular', '.waggle', 'coverage']);
@@ -26,7 +24,7 @@ const SLACK_PATH = '/services/T01/B02/hivenueSlackSecret42';
 describe('waggle serve on the reference app', () => {
   let repo: string;
   let store: Store;
-  let server: WaggleServer;
+  let started: TestServer;
   let url: string;
   let slack: Receiver;
   let github: Receiver;
@@ -67,15 +65,7 @@ describe('waggle serve on the reference app', () => {
       );
     writeFileSync(join(repo, 'waggle.yml'), config);
     commitAll(repo, 'waggle.yml: the test neighbours');
-    const home = mkdtempSync(join(tmpdir(), 'waggle-serve-hivenue-'));
-    store = Store.open(home);
-    const configFile = join(repo, 'waggle.yml');
-    server = await createServer({
-      store,
-      home,
-      config: loadConfig(configFile).config,
-      configFile,
-      webhookSecret: SECRET,
+    started = await startTestServer(repo, SECRET, {
       env: {
         ...process.env,
         SLACK_WEBHOOK_URL: `${slack.url}${SLACK_PATH}`,
@@ -84,11 +74,10 @@ describe('waggle serve on the reference app', () => {
       },
       notifyRetry: { attempts: 2, baseDelayMs: 50 },
     });
-    url = await server.listen(0, '127.0.0.1');
+    ({ store, url } = started);
   }, 60_000);
   afterAll(async () => {
-    await server?.close();
-    await store?.close();
+    await started?.close();
     await Promise.all([slack?.close(), github?.close(), smtp?.close()]);
   });
 

@@ -1,21 +1,19 @@
 /** The GitHub webhook receiver and the queue, on a real server and port, with signed payloads. */
-import { appendFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../src/config/load.js';
-import { createServer, type WaggleServer } from '../src/server/server.js';
-import { Store } from '../src/store/store.js';
+import type { Store } from '../src/store/store.js';
 import { git } from '../src/workspace/git.js';
 import { deliver, pushPayload } from './helpers/github.js';
 import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
 
 const SECRET = 'webhook-secret-for-tests';
 
 describe('POST /webhooks/github', () => {
   let repo: string;
   let store: Store;
-  let server: WaggleServer;
+  let started: TestServer;
   let url: string;
   const head = () => git(repo, ['rev-parse', 'HEAD']);
   const runs = () => store.db.selectFrom('runs').selectAll().orderBy('id').execute();
@@ -32,21 +30,11 @@ describe('POST /webhooks/github', () => {
 
   beforeAll(async () => {
     repo = repoFrom(join(FIXTURES, 'mini'));
-    const home = mkdtempSync(join(tmpdir(), 'waggle-server-'));
-    store = Store.open(home);
-    const configFile = join(repo, 'waggle.yml');
-    server = await createServer({
-      store,
-      home,
-      config: loadConfig(configFile).config,
-      configFile,
-      webhookSecret: SECRET,
-    });
-    url = await server.listen(0, '127.0.0.1');
+    started = await startTestServer(repo, SECRET);
+    ({ store, url } = started);
   });
   afterAll(async () => {
-    await server?.close();
-    await store?.close();
+    await started?.close();
   });
 
   it('answers ping', async () => {
