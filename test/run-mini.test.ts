@@ -143,6 +143,31 @@ describe('cancelling a run', () => {
   });
 });
 
+describe('a run whose process was killed', () => {
+  it('is marked interrupted by the next waggle run, its running step cancelled', async () => {
+    const repo = repoFrom(join(FIXTURES, 'mini'));
+    const home = mkdtempSync(join(tmpdir(), 'waggle-home-'));
+    const marker = join(home, 'suite-started');
+    const slowSuite = `require('fs').writeFileSync(${JSON.stringify(marker)}, ''); setTimeout(() => {}, 3000)`;
+    writeFileSync(
+      join(repo, 'waggle.yml'),
+      `name: fx\npackages:\n  lib: { path: packages/lib, test: { run: [node, -e, ${JSON.stringify(slowSuite)}] } }\n`,
+    );
+    commitAll(repo, 'a slow suite');
+    const env = { ...process.env, WAGGLE_HOME: home };
+    const child = spawn(process.execPath, [WAGGLE_BIN, 'run'], { cwd: repo, env, stdio: 'ignore' });
+    await vi.waitFor(() => expect(existsSync(marker)).toBe(true), { timeout: 60_000, interval: 100 });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('close', resolve));
+
+    const next = await waggle(['run', '--json'], { cwd: repo, env });
+    expect(next.code, next.stderr).toBe(0);
+    const killed = JSON.parse((await waggle(['runs', 'show', '1', '--json'], { cwd: repo, env })).stdout);
+    expect(killed.run).toMatchObject({ status: 'interrupted', error: 'its process stopped mid-run' });
+    expect(killed.steps.find((step: { key: string }) => step.key === 'test:lib').status).toBe('cancelled');
+  });
+});
+
 function isRunning(pid: number): boolean {
   try {
     return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));

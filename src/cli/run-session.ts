@@ -18,6 +18,9 @@ export async function runWithProgress(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
+    // A run killed with its process (SIGKILL, a crash) stays "running" until someone looks.
+    for (const run of await store.abandonedRuns())
+      await store.markInterrupted(run.id, 'its process stopped mid-run');
     return await runCi({ ...request, store, signal: cancel.signal, onEvent: progress.onEvent });
   } finally {
     progress.stop();

@@ -123,7 +123,7 @@ export class RunQueue {
     const { store } = this.deps;
     const current: Current = { run, controller: new AbortController() };
     this.current = current;
-    await store.updateRun(run.id, { status: 'running', started_at: Date.now() });
+    await store.updateRun(run.id, { status: 'running', started_at: Date.now(), pid: process.pid });
     // Telling people must not hold up the run, nor the next one; the end is told after the start.
     const told = this.hook(run, 'start', () => this.deps.onStarted?.(run));
     let summary: RunSummary | undefined;
@@ -175,15 +175,14 @@ export class RunQueue {
 
   /** Runs a dead server left running: interrupted, and queued once more unless already a retry. */
   private async recoverInterrupted(): Promise<void> {
-    for (const run of await this.deps.store.runsWithStatus('running')) {
+    for (const run of await this.deps.store.abandonedRuns()) {
       await this.interrupt(run, 'the server stopped mid-run');
     }
   }
 
   private async interrupt(run: Run, why: string): Promise<void> {
     const { store } = this.deps;
-    await store.abandonSteps(run.id, why);
-    await store.updateRun(run.id, { status: 'interrupted', finished_at: Date.now(), error: why });
+    await store.markInterrupted(run.id, why);
     this.ended(run.id, 'interrupted');
     if (run.retry_of !== null) {
       this.deps.log?.(

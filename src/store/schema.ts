@@ -26,6 +26,8 @@ export interface RunTable {
   retry_of: number | null;
   /** Why a run ended before any step could tell: the commit could not be fetched, a bad config. */
   error: string | null;
+  /** The process running it: a run marked running whose process is gone was abandoned by a crash. */
+  pid: number | null;
 }
 
 export interface StepTable {
@@ -205,4 +207,5 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE sessions (
      id TEXT PRIMARY KEY, token_id INTEGER NOT NULL REFERENCES api_tokens(id), csrf TEXT NOT NULL,
      created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);`,
+  'ALTER TABLE runs ADD COLUMN pid INTEGER;',
 ];

@@ -81,6 +81,7 @@ export class Store {
       summary?: string;
       base_sha?: string | null;
       error?: string | null;
+      pid?: number | null;
     },
   ) {
     await this.db.updateTable('runs').set(changes).where('id', '=', id).execute();
@@ -144,8 +145,15 @@ export class Store {
       .executeTakeFirst();
   }
 
-  runsWithStatus(status: RunStatus): Promise<Run[]> {
-    return this.db.selectFrom('runs').selectAll().where('status', '=', status).orderBy('id').execute();
+  /** Runs recorded as running whose process is gone: a crash or a kill left them so. */
+  async abandonedRuns(): Promise<Run[]> {
+    const running = await this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('status', '=', 'running')
+      .orderBy('id')
+      .execute();
+    return running.filter((run) => run.pid === null || !processAlive(run.pid));
   }
 
   /** Queued runs of a branch older than `newer` are superseded by it; returns their ids. */
@@ -174,14 +182,15 @@ export class Store {
       .executeTakeFirst();
   }
 
-  /** Steps a dead process left running or pending end as cancelled. */
-  async abandonSteps(runId: number, detail: string): Promise<void> {
+  /** A run a dead process left behind: it ends interrupted, its unfinished steps cancelled. */
+  async markInterrupted(runId: number, why: string): Promise<void> {
     await this.db
       .updateTable('steps')
-      .set({ status: 'cancelled', detail })
+      .set({ status: 'cancelled', detail: why })
       .where('run_id', '=', runId)
       .where('status', 'in', ['running', 'pending'])
       .execute();
+    await this.updateRun(runId, { status: 'interrupted', finished_at: Date.now(), error: why });
   }
 
   /** The newest passed run of a branch at another commit: what "changed since" is measured from. */
@@ -293,6 +302,16 @@ export class Store {
       .where('kind', '=', kind)
       .executeTakeFirst();
     return row?.run_id;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, but another user's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

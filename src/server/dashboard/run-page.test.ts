@@ -22,6 +22,7 @@ function detail(overrides: Partial<RunDetail['run']> = {}): RunDetail {
       delivery_id: null,
       retry_of: null,
       error: null,
+      pid: null,
       ...overrides,
     },
     summary: null,

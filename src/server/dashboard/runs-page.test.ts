@@ -24,6 +24,7 @@ function run(overrides: Partial<Run>): Run {
     delivery_id: null,
     retry_of: null,
     error: null,
+    pid: null,
     ...overrides,
   };
 }
