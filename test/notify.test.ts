@@ -351,6 +351,14 @@ describe('dispatch over real channels', () => {
     );
   });
 
+  it("waits as long as a 429's Retry-After asks before trying again", async () => {
+    const url = chat.script('/busy', { status: 429, headers: { 'retry-after': '1' } }, 200);
+    const { options: opts, delays } = options({ contacts: [slackContact(url)] });
+    const [outcome] = await dispatch(failedRun(), opts);
+    expect(outcome).toMatchObject({ ok: true, attempts: 2 });
+    expect(delays).toEqual([1000]);
+  });
+
   it('gives up on a receiver that always fails, resolves, and still tells the others', async () => {
     const down = chat.script('/down', { status: 503, body: 'upstream unavailable' });
     const hook = chat.script('/hooks/fine');

@@ -38,12 +38,18 @@ export interface Channel {
 export class DeliveryError extends Error {
   readonly status: number | undefined;
   readonly permanent: boolean;
+  /** How long the receiver asked to be left alone (a 429's or 503's Retry-After). */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(message: string, options: { status?: number; permanent?: boolean; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    options: { status?: number; permanent?: boolean; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'DeliveryError';
     this.status = options.status;
     this.permanent = options.permanent ?? false;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

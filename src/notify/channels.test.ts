@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ContactConfig } from '../config/schema.js';
 import { CHANNEL_IDS } from './channel.js';
 import { CHANNELS, channelOf } from './channels.js';
+import { retryAfter } from './post-json.js';
 
 describe('channel registry', () => {
   it('has one module for every channel key of a contact', () => {
@@ -19,5 +20,17 @@ describe('channel registry', () => {
   ])('%j uses %s', (channel, expected) => {
     const contact: ContactConfig = { on: ['all'], ...channel };
     expect(channelOf(contact)).toBe(expected);
+  });
+});
+
+describe('retryAfter', () => {
+  it.each([
+    ['120', 120_000],
+    [' 3 ', 3_000],
+    ['Wed, 21 Oct 2015 07:28:05 GMT', 5_000],
+    ['soon', undefined],
+    [null, undefined],
+  ])('%s', (header, ms) => {
+    expect(retryAfter(header, Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(ms);
   });
 });

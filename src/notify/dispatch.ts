@@ -72,6 +72,7 @@ export interface DeliveryOutcome {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 500 };
 export const DEFAULT_TIMEOUT_MS = 10_000;
+const MAX_RETRY_AFTER_MS = 60_000;
 
 export async function dispatch(
   notification: Notification,
@@ -111,7 +112,7 @@ async function deliver(
   let outcome: DeliveryOutcome = { ...who, ok: false, attempts: 0 };
   for (let attempt = 1; ; attempt++) {
     const at = now();
-    const { permanent, ...result } = await tryOnce(
+    const { permanent, retryAfterMs, ...result } = await tryOnce(
       notification,
       contact,
       who.channel,
@@ -126,7 +127,8 @@ async function deliver(
     }
     outcome = { ...who, attempts: attempt, ...result };
     if (result.ok || permanent || attempt >= attempts) break;
-    await sleep(baseDelayMs * 2 ** (attempt - 1));
+    // The receiver's Retry-After wins over our backoff, up to a minute: a run's news goes stale.
+    await sleep(Math.min(MAX_RETRY_AFTER_MS, Math.max(baseDelayMs * 2 ** (attempt - 1), retryAfterMs ?? 0)));
   }
   return recordError === undefined ? outcome : { ...outcome, recordError };
 }
@@ -136,6 +138,7 @@ interface AttemptResult {
   status?: number;
   error?: string;
   permanent: boolean;
+  retryAfterMs?: number;
 }
 
 async function tryOnce(
@@ -156,6 +159,13 @@ async function tryOnce(
     // Waiting neither sets an environment variable nor changes a 4xx answer.
     const permanent =
       error instanceof MissingVariableError || (error instanceof DeliveryError && error.permanent);
-    return { ok: false, error: message, permanent, ...(status !== undefined ? { status } : {}) };
+    const retryAfterMs = error instanceof DeliveryError ? error.retryAfterMs : undefined;
+    return {
+      ok: false,
+      error: message,
+      permanent,
+      ...(status !== undefined ? { status } : {}),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    };
   }
 }

@@ -37,10 +37,22 @@ export async function postJson(url: string, body: string, options: PostOptions):
     const excerpt = answer.trim().replace(/\s+/g, ' ').slice(0, ANSWER_CHARS);
     throw new DeliveryError(
       `${options.service} answered ${response.status}${excerpt ? `: ${excerpt}` : ''}`,
-      { status: response.status, permanent: isPermanent(response.status) },
+      {
+        status: response.status,
+        permanent: isPermanent(response.status),
+        retryAfterMs: retryAfter(response.headers.get('retry-after')),
+      },
     );
   }
   return { status: response.status };
+}
+
+/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
+export function retryAfter(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 function parseHttpUrl(url: string, service: string): URL {

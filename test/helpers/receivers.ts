@@ -14,6 +14,7 @@ export interface Received {
 export interface Answer {
   status: number;
   body?: string;
+  headers?: Record<string, string>;
   /** Answer only once this settles (a receiver that is slow, or waits for another request). */
   after?: () => Promise<unknown>;
 }
@@ -53,7 +54,9 @@ export class Receiver {
       receiver.arrivedAt(request.path);
       const answer = receiver.answerFor(request);
       await answer.after?.();
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body ?? '{"ok":true}');
+      res
+        .writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
+        .end(answer.body ?? '{"ok":true}');
     });
     return receiver;
   }
