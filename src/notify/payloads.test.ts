@@ -1,22 +1,16 @@
 /** The shapes each service documents, and the limits each enforces. */
 import { describe, expect, it } from 'vitest';
+import { failedRunNotification } from '../../test/helpers/notification.js';
 import { discordMessage } from './discord.js';
 import { commitStatus } from './github-status.js';
 import type { Notification } from './notification.js';
 import { slackMessage } from './slack.js';
 import { teamsMessage } from './teams.js';
 
+/** With text that each service's markup must escape. */
 function notification(changes: Partial<Notification> = {}): Notification {
-  return {
-    event: 'run.failed',
-    project: 'hivenue',
-    repository: 'hivenue/hivenue',
-    branch: 'riipen',
-    sha: 'abc1234def5678900000000000000000000000ff',
-    author: 'Nassim',
+  return failedRunNotification({
     commitMessage: 'Compare a < b && b > c\n\nbody',
-    state: 'failure',
-    title: '[hivenue] Run 42 failed on riipen (abc1234): 1 test failed',
     failedTests: [
       {
         package: 'billing',
@@ -25,11 +19,8 @@ function notification(changes: Partial<Notification> = {}): Notification {
         message: 'Expected 10.5 to equal 11',
       },
     ],
-    tests: { passed: 39, failed: 1, skipped: 2 },
-    durationSeconds: 83.4,
-    url: 'https://ci.example/runs/42',
     ...changes,
-  };
+  });
 }
 
 const many = (count: number) =>

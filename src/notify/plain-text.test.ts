@@ -1,28 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { failedRunNotification } from '../../test/helpers/notification.js';
 import { duration } from './facts.js';
-import type { Notification } from './notification.js';
 import { plainText } from './plain-text.js';
 
-function notification(changes: Partial<Notification> = {}): Notification {
-  return {
-    event: 'run.failed',
-    project: 'hivenue',
-    repository: 'hivenue/hivenue',
-    branch: 'riipen',
-    sha: 'abc1234def5678900000000000000000000000ff',
-    author: 'Nassim',
-    commitMessage: 'Round invoices half up\n\nThe billing service rounded down.',
-    state: 'failure',
-    title: '[hivenue] Run 42 failed on riipen (abc1234): 1 test failed',
-    failedTests: [
-      { package: 'billing', suite: 'Invoices', name: 'rounds half up', message: 'Expected 10.5 to equal 11' },
-    ],
-    tests: { passed: 39, failed: 1, skipped: 2 },
-    durationSeconds: 83.4,
-    url: 'https://ci.example/runs/42',
-    ...changes,
-  };
-}
+const notification = failedRunNotification;
 
 describe('plainText', () => {
   it('gives the facts a reader needs', () => {
