@@ -17,7 +17,11 @@ export class ApiClient {
 
   static from(server: string | undefined, env: NodeJS.ProcessEnv = process.env): ApiClient | undefined {
     const url = server ?? env.WAGGLE_SERVER;
-    return url ? new ApiClient(url.replace(/\/+$/, ''), env.WAGGLE_TOKEN) : undefined;
+    if (!url) return undefined;
+    return new ApiClient(
+      serverUrl(url, server === undefined ? 'WAGGLE_SERVER' : '--server'),
+      env.WAGGLE_TOKEN,
+    );
   }
 
   async get<T>(path: string): Promise<T> {
@@ -68,4 +72,18 @@ export class ApiClient {
     if (response.status === 404) throw new UsageError(reason);
     throw new Error(`${method} ${path}: ${response.status} ${reason}`);
   }
+}
+
+/** The server's base URL without a trailing slash; anything but http(s)://host[:port] is bad input. */
+export function serverUrl(text: string, source: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  const plain = url && url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+  if (!url || !plain || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '')
+    throw new UsageError(`${source} must be a URL such as http(s)://host[:port], not "${text}"`);
+  return text.replace(/\/+$/, '');
 }
