@@ -2,9 +2,10 @@
  * Checks zod cannot make alone: folders that must exist, names that must refer to something.
  * They read the raw YAML defensively, so they run (and report) even when the schema also fails.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigIssue } from './errors.js';
+import { escapes, isInside } from './paths.js';
 import { nearest } from './suggest.js';
 
 type Node = Record<string, unknown>;
@@ -24,9 +25,10 @@ export function checkConfig(raw: unknown, root: string): ConfigIssue[] {
 
   for (const [name, pkg] of packages) {
     const at = `packages.${name}`;
-    if (typeof pkg.path === 'string') {
-      if (!isFolder(join(root, pkg.path)))
-        issues.push({ path: `${at}.path`, message: `folder ${pkg.path} does not exist` });
+    // A path that escapes is refused by the schema; its folder is never looked at.
+    if (typeof pkg.path === 'string' && !escapes(pkg.path)) {
+      const problem = folderProblem(root, pkg.path);
+      if (problem) issues.push({ path: `${at}.path`, message: problem });
       else if (!existsSync(join(root, pkg.path, 'package.json')))
         issues.push({ path: `${at}.path`, message: `${pkg.path} has no package.json` });
     }
@@ -58,8 +60,10 @@ export function checkConfig(raw: unknown, root: string): ConfigIssue[] {
         message: unknownName('environment', environment.after, environmentNames),
       });
     const e2ePath = node(environment.e2e).path;
-    if (typeof e2ePath === 'string' && !isFolder(join(root, e2ePath)))
-      issues.push({ path: `${at}.e2e.path`, message: `folder ${e2ePath} does not exist` });
+    if (typeof e2ePath === 'string' && !escapes(e2ePath)) {
+      const problem = folderProblem(root, e2ePath);
+      if (problem) issues.push({ path: `${at}.e2e.path`, message: problem });
+    }
     for (const [index, host] of list(environment.hosts).entries()) {
       const { address, path } = node(host);
       if ((address === undefined) === (path === undefined))
@@ -99,6 +103,11 @@ function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-function isFolder(path: string): boolean {
-  return existsSync(path) && statSync(path).isDirectory();
+/** Why `path` (relative to root) is not a folder of the repository, or undefined when it is. */
+function folderProblem(root: string, path: string): string | undefined {
+  const folder = join(root, path);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) return `folder ${path} does not exist`;
+  if (!isInside(realpathSync(root), realpathSync(folder)))
+    return `${path} is a symbolic link out of the repository`;
+  return undefined;
 }

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './errors.js';
 import { loadConfig, parseConfig } from './load.js';
+import { readError } from './read.js';
 
 function issuesOf(action: () => unknown): string[] {
   try {
@@ -59,6 +60,66 @@ describe('parseConfig', () => {
     );
   });
 
+  it('says null for a null value, not object', () => {
+    expect(issuesOf(() => parseConfig(base.replace('port: 4000', 'port: null')))).toEqual([
+      'packages.api.service.port: must be a number, not null',
+    ]);
+  });
+
+  const production = (lines: string) =>
+    `${base}environments:\n  production:\n    hosts: [{ name: a, address: h, roles: [web] }]\n${lines}\n`;
+
+  it.each([
+    [
+      'approval: { approvers: nassim }',
+      'environments.production.approval.approvers: must be a list, not string',
+    ],
+    [
+      'approval: { approvers: [1] }',
+      'environments.production.approval.approvers[0]: must be a string, not number',
+    ],
+    ['approval: manual', 'environments.production.approval: must be "auto" or a mapping, not "manual"'],
+    ['approval: { quorum: 1 }', 'environments.production.approval.approvers: is required'],
+    ['strategy: {}', 'environments.production.strategy: needs one of blueGreen, canary'],
+    [
+      'strategy: { canry: {} }',
+      'environments.production.strategy.canry: unknown key (did you mean "canary"?)',
+    ],
+    [
+      'strategy: { blueGreen: {}, canary: { steps: [{ weight: 100 }] } }',
+      'environments.production.strategy: takes only one of canary, blueGreen',
+    ],
+    ['strategy: blue-green', 'environments.production.strategy: must be a mapping, not "blue-green"'],
+  ])('names the field that is wrong in a union: %s', (line, expected) => {
+    expect(issuesOf(() => parseConfig(production(`    ${line}`)))).toEqual([expected]);
+  });
+
+  it('reports the canary branch even when it has many problems', () => {
+    const issues = issuesOf(() =>
+      parseConfig(
+        production('    strategy: { canary: { steps: [{ weight: a }, { weight: b }, { weight: c }] } }'),
+      ),
+    );
+    expect(issues).toEqual(
+      [0, 1, 2].map(
+        (i) => `environments.production.strategy.canary.steps[${i}].weight: must be a number, not string`,
+      ),
+    );
+  });
+
+  it('names the field that is wrong in hosts', () => {
+    const hosts = (value: string) =>
+      issuesOf(() => parseConfig(`${base}environments:\n  production:\n    hosts: ${value}\n`));
+    expect(hosts('{ digitalocean: { tag: prod } }')).toEqual([
+      'environments.production.hosts.digitalocean.token: is required',
+    ]);
+    expect(hosts('[{ name: a, address: h, roles: [web], port: x }]')).toEqual([
+      'environments.production.hosts[0].port: must be a number, not string',
+    ]);
+    expect(hosts('nope')).toEqual(['environments.production.hosts: must be a list or a mapping, not "nope"']);
+    expect(hosts('[]')).toEqual(['environments.production.hosts: must not be empty']);
+  });
+
   it('locates YAML syntax errors by line', () => {
     expect(issuesOf(() => parseConfig('name: [unclosed\n'))[0]).toMatch(/^\(line \d+, column \d+\): /);
   });
@@ -91,5 +152,148 @@ describe('loadConfig', () => {
     const dir = folder();
     writeFileSync(join(dir, 'waggle.yml'), base);
     expect(loadConfig(join(dir, 'waggle.yml')).config.name).toBe('shop');
+  });
+});
+
+describe('paths in waggle.yml', () => {
+  const withPackage = (fields: string) => `name: shop\npackages:\n  billing: { ${fields} }\n`;
+  const outside = 'must stay inside the package folder (no absolute paths or "..")';
+  const outsideRepo = 'must stay inside the repository (no absolute paths or "..")';
+
+  it.each([
+    ['path: ../elsewhere', `packages.billing.path: ${outsideRepo}`],
+    ['path: /etc', `packages.billing.path: ${outsideRepo}`],
+    ['path: "C:\\\\repo"', `packages.billing.path: ${outsideRepo}`],
+    ['path: "\\\\server\\\\share"', `packages.billing.path: ${outsideRepo}`],
+    ['path: a/../../b', `packages.billing.path: ${outsideRepo}`],
+    ['path: ""', 'packages.billing.path: must not be empty'],
+    ['path: "api\\0"', 'packages.billing.path: must not hold a NUL byte'],
+    ['path: api, outputs: [dist, ../../etc]', `packages.billing.outputs[1]: ${outside}`],
+    ['path: api, outputs: [/root]', `packages.billing.outputs[0]: ${outside}`],
+    ['path: api, test: { junit: ../junit.xml }', `packages.billing.test.junit: ${outside}`],
+    ['path: api, site: { dist: dist/../.. }', `packages.billing.site.dist: ${outside}`],
+  ])('refuses %s', (fields, expected) => {
+    expect(issuesOf(() => parseConfig(withPackage(fields)))).toEqual([expected]);
+  });
+
+  it('refuses an e2e folder outside the repository', () => {
+    const text = `${withPackage('path: api')}environments:\n  staging:\n    hosts: [{ name: a, path: /srv/a, roles: [web] }]\n    e2e: { path: ../e2e }\n`;
+    expect(issuesOf(() => parseConfig(text))).toEqual([`environments.staging.e2e.path: ${outsideRepo}`]);
+  });
+
+  it('keeps "." for a package at the root and ".." that stays inside', () => {
+    const config = parseConfig(
+      withPackage('path: ., outputs: [dist, build/../lib, .], site: { dist: www/./app }'),
+    );
+    expect(config.packages.billing?.path).toBe('.');
+    expect(config.packages.billing?.outputs).toEqual(['dist', 'build/../lib', '.']);
+  });
+
+  it('loadConfig refuses them too, without looking at folders outside the repository', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'waggle-paths-'));
+    const dir = join(parent, 'repo');
+    mkdirSync(join(parent, 'sibling'), { recursive: true });
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'waggle.yml'), withPackage('path: ../sibling'));
+    expect(issuesOf(() => loadConfig(join(dir, 'waggle.yml')))).toEqual([
+      `packages.billing.path: ${outsideRepo}`,
+    ]);
+  });
+
+  it('loadConfig refuses a package folder that is a symbolic link out of the repository', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'waggle-paths-'));
+    const dir = join(parent, 'repo');
+    mkdirSync(join(parent, 'sibling'), { recursive: true });
+    writeFileSync(join(parent, 'sibling', 'package.json'), '{}');
+    mkdirSync(dir);
+    symlinkSync(join(parent, 'sibling'), join(dir, 'billing'));
+    writeFileSync(join(dir, 'waggle.yml'), withPackage('path: billing'));
+    expect(issuesOf(() => loadConfig(join(dir, 'waggle.yml')))).toEqual([
+      'packages.billing.path: billing is a symbolic link out of the repository',
+    ]);
+  });
+});
+
+describe('package env', () => {
+  const withEnv = (env: string) => `name: shop\npackages:\n  api: { path: api, env: ${env} }\n`;
+
+  it('defaults to nothing and keeps the values as written', () => {
+    expect(parseConfig(withEnv('{}')).packages.api?.env).toEqual({});
+    expect(parseConfig('name: shop\npackages:\n  api: { path: api }\n').packages.api?.env).toEqual({});
+    expect(
+      parseConfig(withEnv('{ NODE_ENV: test, _X1: "${{ secrets.NPM_TOKEN }}" }')).packages.api?.env,
+    ).toEqual({ NODE_ENV: 'test', _X1: '${{ secrets.NPM_TOKEN }}' });
+  });
+
+  it("refuses names that are not variable names, and waggle's own", () => {
+    expect(issuesOf(() => parseConfig(withEnv('{ "1X": a, "A-B": b, WAGGLE_RUN: c, OK: 1 }')))).toEqual([
+      'packages.api.env.1X: must be an environment-variable name (letters, digits, "_")',
+      'packages.api.env.A-B: must be an environment-variable name (letters, digits, "_")',
+      "packages.api.env.WAGGLE_RUN: names starting with WAGGLE_ are waggle's own",
+      'packages.api.env.OK: must be a string, not number',
+    ]);
+  });
+
+  it('refuses a reference to a WAGGLE_* variable anywhere, naming where it is', () => {
+    const text = `${withEnv('{ T: "x${{ secrets.WAGGLE_TOKEN }}" }')}contacts:\n  - { slack: "\${{vars.WAGGLE_WEBHOOK_SECRET}}" }\n`;
+    const message = "waggle's own variables (WAGGLE_*) cannot be referenced";
+    expect(issuesOf(() => parseConfig(text))).toEqual([
+      `packages.api.env.T: ${message}`,
+      `contacts[0].slack: ${message}`,
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'waggle-env-'));
+    mkdirSync(join(dir, 'api'));
+    writeFileSync(join(dir, 'api', 'package.json'), '{}');
+    writeFileSync(join(dir, 'waggle.yml'), text);
+    expect(issuesOf(() => loadConfig(join(dir, 'waggle.yml')))).toContain(`contacts[0].slack: ${message}`);
+  });
+});
+
+describe('reading waggle.yml', () => {
+  const file = (content: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'waggle-read-'));
+    writeFileSync(join(dir, 'waggle.yml'), content);
+    return join(dir, 'waggle.yml');
+  };
+
+  it('refuses a YAML alias bomb in one line', () => {
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...'bcdefghi'
+        .split('')
+        .map((key, i) => `${key}: &${key} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`),
+      'name: *i',
+    ].join('\n');
+    const issues = issuesOf(() => parseConfig(bomb));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatch(/^\(file\): too many YAML aliases/);
+    expect(issuesOf(() => loadConfig(file(bomb)))[0]).toMatch(/^\(file\): too many YAML aliases/);
+  });
+
+  it('refuses a file over 1 MB before parsing it', () => {
+    const big = `name: shop\n# ${'x'.repeat(10 * 1024 * 1024)}\n`;
+    expect(issuesOf(() => loadConfig(file(big)))).toEqual([
+      '(file): waggle.yml is 10.0 MB; the limit is 1 MB',
+    ]);
+    expect(issuesOf(() => parseConfig(big))).toEqual(['(file): waggle.yml is 10.0 MB; the limit is 1 MB']);
+  });
+
+  it('says so when waggle.yml is a folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waggle-read-'));
+    mkdirSync(join(dir, 'waggle.yml'));
+    expect(issuesOf(() => loadConfig(join(dir, 'waggle.yml')))).toEqual([
+      `(file): cannot read ${join(dir, 'waggle.yml')}: it is a folder, not a file`,
+    ]);
+  });
+
+  it('turns a permission error into one line, keeping the cause', () => {
+    const denied = Object.assign(new Error("EACCES: permission denied, open '/srv/waggle.yml'"), {
+      code: 'EACCES',
+    });
+    const error = readError('/srv/waggle.yml', denied);
+    expect(error.issues).toEqual([
+      { path: '(file)', message: 'cannot read /srv/waggle.yml: permission denied' },
+    ]);
+    expect(error.cause).toBe(denied);
   });
 });

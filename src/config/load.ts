@@ -1,16 +1,19 @@
 /** Finding, parsing and validating waggle.yml. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { gitRoot } from '../workspace/git.js';
 import { checkConfig } from './checks.js';
-import { ConfigError, type ConfigIssue, formatPath } from './errors.js';
-import { knownKeysAt } from './known-keys.js';
+import { describeIssue } from './describe-issue.js';
+import { ConfigError } from './errors.js';
+import { readConfigText, refuseOversized } from './read.js';
 import { type Config, configSchema } from './schema.js';
-import { nearest } from './suggest.js';
+import { reservedReferences } from './secrets.js';
 
 export const CONFIG_FILE = 'waggle.yml';
+
+/** How many times YAML aliases may expand: more is an alias bomb, not a config. */
+const MAX_ALIAS_COUNT = 100;
 
 export interface LoadedConfig {
   config: Config;
@@ -41,11 +44,12 @@ export function findConfigFile(explicit: string | undefined, cwd = process.cwd()
 
 export function loadConfig(file: string): LoadedConfig {
   const root = dirname(file);
-  const raw = parseYaml(readFileSync(file, 'utf8'), file);
+  const raw = parseYaml(readConfigText(file), file);
   const result = configSchema.safeParse(raw, { reportInput: true });
   // Folder and name checks run even when the schema fails, so one pass shows every problem.
   const issues = [
     ...(result.success ? [] : result.error.issues.flatMap(describeIssue)),
+    ...reservedReferences(raw),
     ...checkConfig(raw, root),
   ];
   if (!result.success || issues.length > 0) throw new ConfigError(file, issues);
@@ -54,8 +58,14 @@ export function loadConfig(file: string): LoadedConfig {
 
 /** Parse and type-check YAML text; throws ConfigError listing every problem found. */
 export function parseConfig(text: string, file = CONFIG_FILE): Config {
-  const result = configSchema.safeParse(parseYaml(text, file), { reportInput: true });
-  if (!result.success) throw new ConfigError(file, result.error.issues.flatMap(describeIssue));
+  refuseOversized(Buffer.byteLength(text), file);
+  const raw = parseYaml(text, file);
+  const result = configSchema.safeParse(raw, { reportInput: true });
+  const issues = [
+    ...(result.success ? [] : result.error.issues.flatMap(describeIssue)),
+    ...reservedReferences(raw),
+  ];
+  if (!result.success || issues.length > 0) throw new ConfigError(file, issues);
   return result.data;
 }
 
@@ -74,47 +84,19 @@ function parseYaml(text: string, file: string): unknown {
       }),
     );
   }
-  return document.toJS() ?? {};
-}
-
-function describeIssue(issue: z.core.$ZodIssue): ConfigIssue[] {
-  if (issue.code === 'unrecognized_keys') {
-    const known = knownKeysAt(configSchema, issue.path);
-    return issue.keys.map((key) => {
-      const guess = nearest(key, known);
-      return {
-        path: formatPath([...issue.path, key]),
-        message: `unknown key${guess ? ` (did you mean "${guess}"?)` : `; known keys: ${known.join(', ')}`}`,
-      };
-    });
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    // The parser already reported unresolved aliases, so a ReferenceError here is the alias limit.
+    if (error instanceof ReferenceError)
+      throw new ConfigError(file, [
+        {
+          path: '(file)',
+          message: `too many YAML aliases (anchors may expand at most ${MAX_ALIAS_COUNT} times in all)`,
+        },
+      ]);
+    if (error instanceof RangeError)
+      throw new ConfigError(file, [{ path: '(file)', message: 'YAML nested too deeply' }]);
+    throw error;
   }
-  if (issue.code === 'invalid_union') {
-    // Report the branch that got furthest: the one whose input was of the right shape.
-    const branches = issue.errors.filter(
-      (errors) => !errors.some((e) => e.code === 'invalid_type' && e.path.length === 0),
-    );
-    const best = branches.sort((a, b) => a.length - b.length)[0];
-    if (best)
-      return best.flatMap((inner) => describeIssue({ ...inner, path: [...issue.path, ...inner.path] }));
-  }
-  return [{ path: formatPath(issue.path), message: readableMessage(issue) }];
-}
-
-function readableMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') {
-    const received = (
-      issue.input === undefined ? 'nothing' : Array.isArray(issue.input) ? 'a list' : typeof issue.input
-    ) as string;
-    return received === 'nothing' ? 'is required' : `must be ${article(issue.expected)}, not ${received}`;
-  }
-  if (issue.code === 'invalid_value')
-    return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-  if (issue.code === 'invalid_union') return 'does not match any allowed form';
-  return issue.message;
-}
-
-function article(expected: string): string {
-  if (expected === 'array') return 'a list';
-  if (expected === 'object') return 'a mapping';
-  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }

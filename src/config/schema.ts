@@ -4,6 +4,8 @@
  * Strings may hold `${{ secrets.NAME }}` or `${{ vars.NAME }}`, read from the environment at use.
  */
 import { z } from 'zod';
+import { relativePath } from './paths.js';
+import { RESERVED_PREFIX } from './secrets.js';
 import { DURATION_PATTERN, PERCENT_PATTERN } from './units.js';
 
 const duration = (doc: string) =>
@@ -17,6 +19,15 @@ const name = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lowercase letters, digits, ".", "_" or "-"')
   .describe('A name: lowercase letters, digits, ".", "_", "-".');
+
+const variableName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment-variable name (letters, digits, "_")')
+  .refine(
+    (key) => !key.startsWith(RESERVED_PREFIX),
+    `names starting with ${RESERVED_PREFIX} are waggle's own`,
+  )
+  .describe('An environment-variable name.');
 
 /** A command is an argv array, or a string split on spaces (quotes group words; no shell runs it). */
 export const command = z
@@ -42,25 +53,26 @@ const service = z
 
 const site = z
   .strictObject({
-    dist: z
-      .string()
-      .describe(
-        'Folder of the built static site, relative to the package (Angular: dist/<project>/browser).',
-      ),
+    dist: relativePath(
+      'Folder of the built static site, relative to the package (Angular: dist/<project>/browser).',
+      'package',
+    ),
   })
   .describe('This package is a static site served by Nginx (web role).');
 
 const testSpec = z.strictObject({
   run: command.default('npm test --if-present').describe('Command that runs the suite.'),
-  junit: z
-    .string()
-    .default('reports/junit.xml')
-    .describe('JUnit XML file the suite writes, relative to the package.'),
+  junit: relativePath('JUnit XML file the suite writes, relative to the package.', 'package').default(
+    'reports/junit.xml',
+  ),
   timeout: duration('Longest the suite may run before it is killed.').default('15m'),
 });
 
 const packageSpec = z.strictObject({
-  path: z.string().min(1).describe('Folder of the package, relative to the repository root.'),
+  path: relativePath(
+    'Folder of the package, relative to the repository root ("." for a package at the root).',
+    'repository',
+  ),
   dependsOn: z
     .array(z.string())
     .optional()
@@ -70,13 +82,26 @@ const packageSpec = z.strictObject({
     .default('npm run build --if-present')
     .describe('Build command run in the package folder; false for none.'),
   outputs: z
-    .array(z.string())
+    .array(relativePath('A file or folder the build writes, relative to the package.', 'package'))
     .default(['dist'])
     .describe('What the build writes, relative to the package; cached by input hash and packaged.'),
   test: z
     .union([testSpec, z.literal(false)])
     .default({ run: 'npm test --if-present', junit: 'reports/junit.xml', timeout: '15m' })
     .describe('How the package is tested; false for no tests.'),
+  env: z
+    .record(
+      variableName,
+      z
+        .string()
+        .describe(
+          'Its value; may hold ${{ secrets.NAME }} or ${{ vars.NAME }}. Names starting with WAGGLE_ are refused.',
+        ),
+    )
+    .default({})
+    .describe(
+      "Variables and secrets handed to this package's build and test steps; nothing else from the server's environment reaches them.",
+    ),
   service: service.optional(),
   site: site.optional(),
 });
@@ -225,7 +250,7 @@ const environment = z.strictObject({
   url: z.string().optional().describe('Public URL of the environment (used by e2e tests and links).'),
   e2e: z
     .strictObject({
-      path: z.string().describe('Folder of the Playwright project, relative to the repository root.'),
+      path: relativePath('Folder of the Playwright project, relative to the repository root.', 'repository'),
       timeout: duration('Longest the e2e suite may run.').default('15m'),
     })
     .optional()

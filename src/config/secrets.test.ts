@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { interpolate, MissingVariableError, secretValues } from './secrets.js';
+import { interpolate, MissingVariableError, reservedReferences, secretValues } from './secrets.js';
 
 describe('secrets', () => {
   it('reads secrets and vars from the environment', () => {
@@ -17,6 +17,26 @@ describe('secrets', () => {
     const config = { contacts: [{ slack: '${{ secrets.SLACK }}' }], hosts: [{ address: '${{ vars.IP }}' }] };
     expect(secretValues(config, { SLACK: 'xoxb-secret', IP: '10.0.0.1', OTHER: 'zzz' })).toEqual([
       'xoxb-secret',
+    ]);
+  });
+
+  it("refuses to read waggle's own variables", () => {
+    expect(() =>
+      interpolate('${{ secrets.WAGGLE_WEBHOOK_SECRET }}', { WAGGLE_WEBHOOK_SECRET: 'hook' }),
+    ).toThrow("WAGGLE_WEBHOOK_SECRET: waggle's own variables (WAGGLE_*) cannot be referenced");
+  });
+
+  it('finds every reference to a WAGGLE_* variable with its path', () => {
+    const config = {
+      packages: { api: { env: { A: '${{ vars.WAGGLE_SERVER }}', B: '${{ secrets.NOT_WAGGLE_X }}' } } },
+      contacts: [{ name: 'x' }, { webhook: { url: 'u', secret: 'pre-${{secrets.WAGGLE_TOKEN}}' } }],
+    };
+    expect(reservedReferences(config)).toEqual([
+      { path: 'packages.api.env.A', message: "waggle's own variables (WAGGLE_*) cannot be referenced" },
+      {
+        path: 'contacts[1].webhook.secret',
+        message: "waggle's own variables (WAGGLE_*) cannot be referenced",
+      },
     ]);
   });
 });
