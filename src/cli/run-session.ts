@@ -1,5 +1,6 @@
 /** A CI run as the CLI hosts it: the store opened, progress on stderr, Ctrl-C cancelling cleanly. */
 import { type CiRunRequest, runCi } from '../pipeline/ci-run.js';
+import { LeaseKeeper } from '../pipeline/lease-keeper.js';
 import type { RunSummary } from '../pipeline/summary.js';
 import { Store } from '../store/store.js';
 import { Progress } from './progress.js';
@@ -8,6 +9,10 @@ export async function runWithProgress(
   request: Omit<CiRunRequest, 'store' | 'signal' | 'onEvent'>,
 ): Promise<RunSummary> {
   const store = Store.open(request.home);
+  const lease = new LeaseKeeper(store, () => {
+    process.stderr.write('\ncancelled from elsewhere (the API or the dashboard): stopping…\n');
+    cancel.abort();
+  });
   const progress = new Progress(process.stderr);
   const cancel = new AbortController();
   const onSignal = () => {
@@ -19,10 +24,11 @@ export async function runWithProgress(
   process.on('SIGTERM', onSignal);
   try {
     // A run killed with its process (SIGKILL, a crash) stays "running" until someone looks.
-    for (const run of await store.abandonedRuns())
+    for (const run of await lease.abandoned())
       await store.markInterrupted(run.id, 'its process stopped mid-run');
-    return await runCi({ ...request, store, signal: cancel.signal, onEvent: progress.onEvent });
+    return await runCi({ ...request, store, lease, signal: cancel.signal, onEvent: progress.onEvent });
   } finally {
+    await lease.stop();
     progress.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

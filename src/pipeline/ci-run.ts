@@ -16,6 +16,7 @@ import { changedFiles, commitInfo } from '../workspace/git.js';
 import { type PackageManifest, packageGraph, withDependencies } from '../workspace/graph.js';
 import { planCiSteps, type StepSink } from './ci-steps.js';
 import { execute } from './engine.js';
+import type { LeaseKeeper } from './lease-keeper.js';
 import { type RunEvent, RunRecorder } from './run-recorder.js';
 import type { StageName } from './step.js';
 import { type RunSummary, summarizeRun } from './summary.js';
@@ -37,22 +38,32 @@ export interface QueueRequest extends RunOptions {
   retryOf?: number;
 }
 
-/** Records a run as queued, with the commit's author and message, and returns its id. */
-export async function queueRun(store: Store, request: QueueRequest): Promise<number> {
+/**
+ * Records a run with the commit's author and message, and returns its id: queued for a worker,
+ * or running already when the caller holds it (a run on the command line).
+ */
+export async function queueRun(
+  store: Store,
+  request: QueueRequest,
+  heldBy?: { owner: string; expiresAt: number },
+): Promise<number> {
   const commit = commitInfo(request.repo, request.sha);
   const options: RunOptions = { base: request.base, all: request.all, until: request.until };
-  return store.createRun({
-    repo: request.repo,
-    branch: request.branch,
-    sha: request.sha,
-    base_sha: null,
-    author: commit.author,
-    message: commit.message,
-    trigger: request.trigger,
-    options: JSON.stringify(options),
-    delivery_id: request.deliveryId ?? null,
-    retry_of: request.retryOf ?? null,
-  });
+  return store.createRun(
+    {
+      repo: request.repo,
+      branch: request.branch,
+      sha: request.sha,
+      base_sha: null,
+      author: commit.author,
+      message: commit.message,
+      trigger: request.trigger,
+      options: JSON.stringify(options),
+      delivery_id: request.deliveryId ?? null,
+      retry_of: request.retryOf ?? null,
+    },
+    heldBy,
+  );
 }
 
 export interface ExecuteRequest {
@@ -167,8 +178,16 @@ export interface CiRunRequest
   configFile: string;
 }
 
-/** Queue and run at once: what `waggle run` does from a checkout. */
-export async function runCi(request: CiRunRequest): Promise<RunSummary> {
-  const runId = await queueRun(request.store, request);
-  return executeRun({ ...request, runId, configDir: relative(request.repo, dirname(request.configFile)) });
+/** Queue and run at once, under this process's lease: what `waggle run` does from a checkout. */
+export async function runCi(request: CiRunRequest & { lease: LeaseKeeper }): Promise<RunSummary> {
+  const runId = await request.lease.holdNew((lease) => queueRun(request.store, request, lease));
+  try {
+    return await executeRun({
+      ...request,
+      runId,
+      configDir: relative(request.repo, dirname(request.configFile)),
+    });
+  } finally {
+    request.lease.release(runId);
+  }
 }

@@ -60,7 +60,6 @@ export class RunRecorder {
       });
       this.stepIds.set(step.key, id);
     }
-    await this.store.updateRun(this.runId, { status: 'running', started_at: Date.now(), pid: process.pid });
     this.emit({
       type: 'run.started',
       runId: this.runId,

@@ -5,6 +5,7 @@
  */
 import type { Config } from '../config/schema.js';
 import { executeRun } from '../pipeline/ci-run.js';
+import { DEFAULT_LEASE, LeaseKeeper, type LeaseTiming } from '../pipeline/lease-keeper.js';
 import type { RunEvent } from '../pipeline/run-recorder.js';
 import type { RunSummary } from '../pipeline/summary.js';
 import type { RunStatus } from '../store/schema.js';
@@ -23,6 +24,8 @@ export interface RunQueueDeps {
   onStarted?: (run: Run) => Promise<void>;
   onFinished?: (run: Run, summary: RunSummary | undefined) => Promise<void>;
   log?: (message: string) => void;
+  lease?: LeaseTiming;
+  now?: () => number;
 }
 
 interface Current {
@@ -38,17 +41,45 @@ export class RunQueue {
   private wakeUp: (() => void) | undefined;
   private loopDone: Promise<void> = Promise.resolve();
   private readonly hooks = new Set<Promise<void>>();
+  private readonly lease: LeaseKeeper;
+  private sweeper: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> = Promise.resolve();
+  private readonly now: () => number;
 
-  constructor(private readonly deps: RunQueueDeps) {}
+  constructor(private readonly deps: RunQueueDeps) {
+    this.now = deps.now ?? Date.now;
+    this.lease = new LeaseKeeper(
+      deps.store,
+      (runId) => {
+        // Ended by another process (a CLI or a second server sharing the store): stop working on it.
+        if (this.current?.run.id !== runId) return;
+        this.current.stopReason = 'cancelled';
+        this.current.controller.abort();
+      },
+      deps.lease,
+      this.now,
+    );
+  }
 
   /** Recovers what a crash left behind, then works until stop(). */
   async start(): Promise<void> {
     await this.recoverInterrupted();
     this.loopDone = this.loop();
+    // A holder that died less than a lease ago is found later, once its lease has run out.
+    this.sweeper = setInterval(
+      () => {
+        this.sweeping = this.recoverInterrupted()
+          .then(() => this.wake())
+          .catch((error: unknown) => this.deps.log?.(`recovering abandoned runs: ${String(error)}`));
+      },
+      (this.deps.lease ?? DEFAULT_LEASE).ttlMs / 2,
+    ).unref();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.sweeper);
+    await this.sweeping;
     if (this.current) {
       this.current.stopReason = 'shutdown';
       this.current.controller.abort();
@@ -56,6 +87,7 @@ export class RunQueue {
     this.wake();
     await this.loopDone;
     await Promise.all(this.hooks);
+    await this.lease.stop();
   }
 
   wake(): void {
@@ -83,7 +115,11 @@ export class RunQueue {
     this.wake();
   }
 
-  /** Cancels a queued or running run; false when it had already ended. */
+  /**
+   * Cancels any run that has not finished: this worker's own is stopped at once; a queued one
+   * never starts; one held by another process (or by none, after a crash) is ended in the store,
+   * and a live holder stops it when it next renews its lease. False when it had already ended.
+   */
   async cancel(runId: number): Promise<boolean> {
     if (this.current?.run.id === runId) {
       this.current.stopReason = 'cancelled';
@@ -91,13 +127,10 @@ export class RunQueue {
       return true;
     }
     const run = await this.deps.store.getRun(runId);
-    if (run?.status !== 'queued') return false;
-    await this.deps.store.updateRun(runId, {
-      status: 'cancelled',
-      finished_at: Date.now(),
-      error: 'cancelled before it started',
-    });
-    return true;
+    const why = run?.status === 'queued' ? 'cancelled before it started' : 'cancelled';
+    const cancelled = await this.deps.store.cancelUnfinished(runId, why, this.now());
+    if (cancelled) this.ended(runId, 'cancelled');
+    return cancelled;
   }
 
   /** Watchers of a run that ended without steps to report (live logs) learn it ended. */
@@ -123,7 +156,7 @@ export class RunQueue {
     const { store } = this.deps;
     const current: Current = { run, controller: new AbortController() };
     this.current = current;
-    await store.updateRun(run.id, { status: 'running', started_at: Date.now(), pid: process.pid });
+    await this.lease.hold(run.id);
     // Telling people must not hold up the run, nor the next one; the end is told after the start.
     const told = this.hook(run, 'start', () => this.deps.onStarted?.(run));
     let summary: RunSummary | undefined;
@@ -149,6 +182,7 @@ export class RunQueue {
       this.deps.log?.(`run ${run.id} could not run: ${message}`);
     } finally {
       this.current = undefined;
+      this.lease.release(run.id);
     }
     if (current.stopReason === 'superseded')
       await store.updateRun(run.id, { error: 'superseded by a newer push' });
@@ -175,7 +209,7 @@ export class RunQueue {
 
   /** Runs a dead server left running: interrupted, and queued once more unless already a retry. */
   private async recoverInterrupted(): Promise<void> {
-    for (const run of await this.deps.store.abandonedRuns()) {
+    for (const run of await this.lease.abandoned()) {
       await this.interrupt(run, 'the server stopped mid-run');
     }
   }

@@ -11,6 +11,7 @@ import { secretValues } from '../config/secrets.js';
 import { parseDuration } from '../config/units.js';
 import { Redactor } from '../exec/redact.js';
 import { RunNotifier } from '../notify/run-notifier.js';
+import type { LeaseTiming } from '../pipeline/lease-keeper.js';
 import type { RunEvent } from '../pipeline/run-recorder.js';
 import type { Store } from '../store/store.js';
 import { CommitSnapshot } from '../workspace/commit-snapshot.js';
@@ -34,6 +35,8 @@ export interface ServerOptions {
   concurrency?: number;
   /** Retries of notification deliveries (tests make them quick). */
   notifyRetry?: { attempts: number; baseDelayMs: number };
+  /** How long a run's lease lasts and how often it is renewed (tests make them quick). */
+  lease?: LeaseTiming;
 }
 
 export interface WaggleServer {
@@ -74,6 +77,7 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
     mirror,
     env,
     concurrency: options.concurrency,
+    lease: options.lease,
     configFor: async (sha) => {
       // A commit runs under its own waggle.yml; one without it, under the server's.
       const snapshot = await CommitSnapshot.read(mirror.path, sha);

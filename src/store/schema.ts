@@ -26,8 +26,12 @@ export interface RunTable {
   retry_of: number | null;
   /** Why a run ended before any step could tell: the commit could not be fetched, a bad config. */
   error: string | null;
-  /** The process running it: a run marked running whose process is gone was abandoned by a crash. */
+  /** Unused since leases: a pid can be reused (a restarted container is pid 1 again). */
   pid: number | null;
+  /** The waggle instance running it, which renews the lease while it works. */
+  lease_owner: string | null;
+  /** A running run whose lease ran out was abandoned by a crash. */
+  lease_expires_at: number | null;
 }
 
 export interface StepTable {
@@ -208,4 +212,6 @@ export const MIGRATIONS: readonly string[] = [
      id TEXT PRIMARY KEY, token_id INTEGER NOT NULL REFERENCES api_tokens(id), csrf TEXT NOT NULL,
      created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);`,
   'ALTER TABLE runs ADD COLUMN pid INTEGER;',
+  `ALTER TABLE runs ADD COLUMN lease_owner TEXT;
+   ALTER TABLE runs ADD COLUMN lease_expires_at INTEGER;`,
 ];

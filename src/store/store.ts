@@ -44,10 +44,23 @@ export class Store {
     return this.db.destroy();
   }
 
-  async createRun(run: Omit<Insertable<RunTable>, 'created_at' | 'status'>): Promise<number> {
+  /** A new run: queued for a worker, or, with a lease, already running under its holder. */
+  async createRun(
+    run: Omit<Insertable<RunTable>, 'created_at' | 'status'>,
+    lease?: { owner: string; expiresAt: number },
+  ): Promise<number> {
+    const now = Date.now();
+    const state = lease
+      ? {
+          status: 'running' as const,
+          started_at: now,
+          lease_owner: lease.owner,
+          lease_expires_at: lease.expiresAt,
+        }
+      : { status: 'queued' as const };
     const row = await this.db
       .insertInto('runs')
-      .values({ ...run, status: 'queued', created_at: Date.now() })
+      .values({ ...run, ...state, created_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
@@ -81,7 +94,6 @@ export class Store {
       summary?: string;
       base_sha?: string | null;
       error?: string | null;
-      pid?: number | null;
     },
   ) {
     await this.db.updateTable('runs').set(changes).where('id', '=', id).execute();
@@ -145,15 +157,59 @@ export class Store {
       .executeTakeFirst();
   }
 
-  /** Runs recorded as running whose process is gone: a crash or a kill left them so. */
-  async abandonedRuns(): Promise<Run[]> {
-    const running = await this.db
-      .selectFrom('runs')
-      .selectAll()
-      .where('status', '=', 'running')
-      .orderBy('id')
+  runningRuns(): Promise<Run[]> {
+    return this.db.selectFrom('runs').selectAll().where('status', '=', 'running').orderBy('id').execute();
+  }
+
+  /** The run starts (or goes on) under `owner`'s lease, until `expiresAt` unless renewed. */
+  async startRun(runId: number, lease: { owner: string; expiresAt: number }, now: number): Promise<void> {
+    await this.db
+      .updateTable('runs')
+      .set({ status: 'running', lease_owner: lease.owner, lease_expires_at: lease.expiresAt })
+      .where('id', '=', runId)
       .execute();
-    return running.filter((run) => run.pid === null || !processAlive(run.pid));
+    await this.db
+      .updateTable('runs')
+      .set({ started_at: now })
+      .where('id', '=', runId)
+      .where('started_at', 'is', null)
+      .execute();
+  }
+
+  /** Extends the leases `owner` holds on these runs; returns the ids still running under it. */
+  async renewLeases(owner: string, runIds: readonly number[], expiresAt: number): Promise<number[]> {
+    if (runIds.length === 0) return [];
+    const rows = await this.db
+      .updateTable('runs')
+      .set({ lease_expires_at: expiresAt })
+      .where('id', 'in', [...runIds])
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Ends a run that has not finished as cancelled, wherever it runs: a process holding it learns
+   * so when it next renews its lease. False when the run had already ended.
+   */
+  async cancelUnfinished(runId: number, why: string, now: number): Promise<boolean> {
+    const ended = await this.db
+      .updateTable('runs')
+      .set({ status: 'cancelled', finished_at: now, error: why })
+      .where('id', '=', runId)
+      .where('status', 'in', ['queued', 'running'])
+      .returning('id')
+      .execute();
+    if (ended.length === 0) return false;
+    await this.db
+      .updateTable('steps')
+      .set({ status: 'cancelled', detail: why })
+      .where('run_id', '=', runId)
+      .where('status', 'in', ['running', 'pending'])
+      .execute();
+    return true;
   }
 
   /** Queued runs of a branch older than `newer` are superseded by it; returns their ids. */
@@ -302,16 +358,6 @@ export class Store {
       .where('kind', '=', kind)
       .executeTakeFirst();
     return row?.run_id;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, but another user's.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

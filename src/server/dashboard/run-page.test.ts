@@ -23,6 +23,8 @@ function detail(overrides: Partial<RunDetail['run']> = {}): RunDetail {
       retry_of: null,
       error: null,
       pid: null,
+      lease_owner: null,
+      lease_expires_at: null,
       ...overrides,
     },
     summary: null,

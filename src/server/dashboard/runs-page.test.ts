@@ -25,6 +25,8 @@ function run(overrides: Partial<Run>): Run {
     retry_of: null,
     error: null,
     pid: null,
+    lease_owner: null,
+    lease_expires_at: null,
     ...overrides,
   };
 }

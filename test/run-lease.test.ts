@@ -1,0 +1,146 @@
+/**
+ * Runs left behind by a crash are found by their lease, not their pid, and any unfinished run can
+ * be cancelled: by this server's worker, in the store for a dead holder, or across processes.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../src/config/load.js';
+import { queueRun } from '../src/pipeline/ci-run.js';
+import { ownerId } from '../src/pipeline/lease-keeper.js';
+import type { RunSummary } from '../src/pipeline/summary.js';
+import { createServer, type WaggleServer } from '../src/server/server.js';
+import { createToken } from '../src/server/tokens.js';
+import { Store } from '../src/store/store.js';
+import { git } from '../src/workspace/git.js';
+import { WAGGLE_BIN } from './helpers/cli.js';
+import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
+
+const LEASE = { ttlMs: 1_500, renewMs: 200 };
+
+describe('runs whose holder is gone', () => {
+  let repo: string;
+  let home: string;
+  let store: Store;
+  let server: WaggleServer;
+  let url: string;
+  let operator: string;
+
+  /** A run recorded as running under someone else's lease, as a crashed process leaves it. */
+  const leftRunning = async (owner: string, leaseMs: number) => {
+    const id = await queueRun(store, {
+      repo,
+      sha: git(repo, ['rev-parse', 'HEAD']),
+      branch: 'main',
+      trigger: 'push',
+    });
+    await store.startRun(id, { owner, expiresAt: Date.now() + leaseMs }, Date.now());
+    return id;
+  };
+
+  beforeAll(async () => {
+    repo = repoFrom(join(FIXTURES, 'mini'));
+    home = mkdtempSync(join(tmpdir(), 'waggle-lease-'));
+    store = Store.open(home);
+    // Before the server starts: a run held by "pid 1 in this very place", a pid that is alive
+    // (it is init, or a restarted container's new server) though its holder is long dead.
+    const pidOne = await leftRunning(
+      ownerId({ host: hostname(), pidNamespace: readlinkSync('/proc/self/ns/pid') }, 1),
+      1_000,
+    );
+    const configFile = join(repo, 'waggle.yml');
+    server = await createServer({
+      store,
+      home,
+      config: loadConfig(configFile).config,
+      configFile,
+      webhookSecret: 'lease-secret',
+      lease: LEASE,
+    });
+    url = await server.listen(0, '127.0.0.1');
+    operator = await createToken(store, 'ops', 'operator');
+    expect(pidOne).toBe(1);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await store?.close();
+  });
+
+  it('recovers a run whose holder pid is alive once its lease runs out, and runs it again', async () => {
+    expect((await store.getRun(1))?.status).toBe('running'); // its lease has not run out yet
+    const retry = await vi.waitFor(
+      async () => {
+        const row = await store.db
+          .selectFrom('runs')
+          .selectAll()
+          .where('retry_of', '=', 1)
+          .executeTakeFirst();
+        expect(row?.status).toBe('passed');
+        return row;
+      },
+      { timeout: 60_000, interval: 200 },
+    );
+    expect(retry?.retry_of).toBe(1);
+    expect(await store.getRun(1)).toMatchObject({
+      status: 'interrupted',
+      error: 'the server stopped mid-run',
+    });
+  });
+
+  it('cancels a run held by a process elsewhere whose lease still runs', async () => {
+    const id = await leftRunning(ownerId({ host: 'another-host', pidNamespace: 'pid:[9]' }, 4242), 600_000);
+    const response = await fetch(`${url}/api/runs/${id}/cancel`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${operator}` },
+    });
+    expect(response.status).toBe(202);
+    expect((await store.getRun(id))?.status).toBe('cancelled');
+    const again = await fetch(`${url}/api/runs/${id}/cancel`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${operator}` },
+    });
+    expect(again.status).toBe(409);
+  });
+
+  it('stops a `waggle run` in another process when its run is cancelled through the API', async () => {
+    const pidFile = join(home, 'sleeper.pid');
+    const sleeper = `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(require('child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'inherit' }).pid))`;
+    writeFileSync(
+      join(repo, 'waggle.yml'),
+      `name: fx\npackages:\n  lib: { path: packages/lib, test: { run: [node, -e, ${JSON.stringify(sleeper)}] } }\n`,
+    );
+    commitAll(repo, 'a suite that hangs');
+    const child = spawn(process.execPath, [WAGGLE_BIN, 'run', '--json'], {
+      cwd: repo,
+      env: { ...process.env, WAGGLE_HOME: home },
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await vi.waitFor(() => expect(existsSync(pidFile)).toBe(true), { timeout: 60_000, interval: 100 });
+    const running = await store.db.selectFrom('runs').select('id').where('status', '=', 'running').execute();
+    expect(running).toHaveLength(1);
+    const id = running[0]?.id as number;
+    const response = await fetch(`${url}/api/runs/${id}/cancel`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${operator}` },
+    });
+    expect(response.status).toBe(202);
+    expect(await exited).toBe(1);
+    expect((JSON.parse(stdout) as RunSummary).status).toBe('cancelled');
+    const sleeperPid = Number(readFileSync(pidFile, 'utf8'));
+    await vi.waitFor(() => expect(existsSync(`/proc/${sleeperPid}`) && !isZombie(sleeperPid)).toBe(false));
+  });
+});
+
+function isZombie(pid: number): boolean {
+  try {
+    return /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
