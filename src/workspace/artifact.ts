@@ -22,6 +22,7 @@ import { basename, join, relative } from 'node:path';
 import * as tar from 'tar';
 import type { PackageConfig } from '../config/schema.js';
 import { readManifest } from './graph.js';
+import { assertInside, resolveInside } from './inside.js';
 import { copyProductionDependencies } from './production-deps.js';
 
 export const MANIFEST_FILE = 'waggle-manifest.json';
@@ -55,21 +56,21 @@ export async function buildArtifact(input: {
   outDir: string;
 }): Promise<Artifact> {
   const { name, pkg, workspace } = input;
-  const packageDir = join(workspace, pkg.path);
+  const packageDir = resolveInside(workspace, pkg.path);
   const staging = join(input.outDir, `.staging-${name}-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   try {
     if (pkg.site) {
-      const dist = join(packageDir, pkg.site.dist);
+      const dist = resolveInside(packageDir, pkg.site.dist);
       if (!existsSync(dist)) throw new Error(`site folder ${pkg.site.dist} was not built in ${pkg.path}`);
-      copyFolder(dist, staging);
+      copyFolder(workspace, dist, staging);
     } else {
-      copyFolder(join(packageDir, 'package.json'), join(staging, 'package.json'));
+      copyFolder(workspace, resolveInside(packageDir, 'package.json'), join(staging, 'package.json'));
       for (const output of pkg.outputs) {
-        if (!existsSync(join(packageDir, output)))
-          throw new Error(`build output ${output} is missing in ${pkg.path}`);
-        copyFolder(join(packageDir, output), join(staging, output));
+        const from = resolveInside(packageDir, output);
+        if (!existsSync(from)) throw new Error(`build output ${output} is missing in ${pkg.path}`);
+        copyFolder(workspace, from, join(staging, output));
       }
       copyProductionDependencies(packageDir, workspace, staging);
     }
@@ -120,9 +121,14 @@ export function findArtifact(outDir: string, name: string, cacheKey: string): Ar
   };
 }
 
-function copyFolder(from: string, to: string): void {
-  // dereference: a workspace symlink must become real files in the artifact.
-  cpSync(from, to, { recursive: true, dereference: true });
+function copyFolder(workspace: string, from: string, to: string): void {
+  // dereference: a workspace symlink must become real files in the artifact; one that leads
+  // out of the workspace is refused, so no file of the server's can end up in a release.
+  cpSync(from, to, {
+    recursive: true,
+    dereference: true,
+    filter: (source) => assertInside(workspace, source) !== undefined,
+  });
 }
 
 export function listFiles(root: string, dir = root): string[] {

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { exec } from '../exec/process.js';
+import { resolveInside } from './inside.js';
 
 const INDEX = '.waggle-paths.json';
 
@@ -26,7 +27,8 @@ export class TreeCache {
   async save(key: string, fromRoot: string, paths: readonly string[], mode: CopyMode): Promise<void> {
     if (this.has(key)) return;
     const staging = join(this.dir, `.tmp-${key}-${process.pid}-${Date.now()}`);
-    const present = paths.filter((path) => existsSync(join(fromRoot, path)));
+    // A path that leads out of the tree (a committed symlink) is refused, never copied in.
+    const present = paths.filter((path) => existsSync(resolveInside(fromRoot, path)));
     try {
       for (const path of present) await copy(join(fromRoot, path), join(staging, path), mode);
       writeFileSync(join(staging, INDEX), JSON.stringify(present));
@@ -46,8 +48,10 @@ export class TreeCache {
     const entry = join(this.dir, key);
     const paths = JSON.parse(readFileSync(join(entry, INDEX), 'utf8')) as string[];
     for (const path of paths) {
-      rmSync(join(toRoot, path), { recursive: true, force: true });
-      await copy(join(entry, path), join(toRoot, path), mode);
+      // Removing happens only inside the workspace, whatever symlinks the commit holds.
+      const target = resolveInside(toRoot, path);
+      rmSync(target, { recursive: true, force: true });
+      await copy(join(entry, path), target, mode);
     }
     return true;
   }

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { toArgv } from '../../exec/argv.js';
+import { resolveInside } from '../../workspace/inside.js';
 import { TreeCache } from '../../workspace/tree-cache.js';
 import type { CiPlanInput } from '../ci-steps.js';
 import type { Step, StepOutcome } from '../step.js';
@@ -15,7 +16,6 @@ export function buildSteps(input: CiPlanInput, root: string, run: RunCommand): S
   const builds = new TreeCache(join(input.home, 'cache', 'builds'));
   return Object.entries(input.packages).map(([name, pkg]) => {
     const key = input.keys.get(name) as string;
-    const dir = join(root, pkg.path);
     return {
       key: `build:${name}`,
       stage: 'build',
@@ -26,6 +26,7 @@ export function buildSteps(input: CiPlanInput, root: string, run: RunCommand): S
       async run(context): Promise<StepOutcome> {
         if (!input.needed.has(name)) return { status: 'skipped', detail: 'not affected' };
         if (pkg.build === false) return { status: 'skipped', detail: 'no build' };
+        const dir = resolveInside(root, pkg.path);
         const fromRun = await input.sink.recall(key, 'build');
         if (fromRun !== undefined && (await builds.restore(key, dir, { link: false }))) {
           context.log(`outputs restored from run ${fromRun}`);

@@ -3,10 +3,10 @@
  * whose key already passed is not run again; its earlier results are shown as cached.
  */
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseDuration } from '../../config/units.js';
 import { toArgv } from '../../exec/argv.js';
 import { parseJUnit } from '../../reports/junit.js';
+import { resolveInside } from '../../workspace/inside.js';
 import type { CiPlanInput } from '../ci-steps.js';
 import type { Step, StepOutcome } from '../step.js';
 import { describeExit, type RunCommand } from './run-command.js';
@@ -14,7 +14,6 @@ import { describeExit, type RunCommand } from './run-command.js';
 export function testSteps(input: CiPlanInput, root: string, run: RunCommand): Step[] {
   return Object.entries(input.packages).map(([name, pkg]) => {
     const key = input.keys.get(name) as string;
-    const dir = join(root, pkg.path);
     return {
       key: `test:${name}`,
       stage: 'test',
@@ -31,7 +30,8 @@ export function testSteps(input: CiPlanInput, root: string, run: RunCommand): St
           context.log(`passed before with the same inputs in run ${fromRun}`);
           return { status: 'cached', detail: `from run ${fromRun}` };
         }
-        const junit = join(dir, pkg.test.junit);
+        const dir = resolveInside(root, pkg.path);
+        const junit = resolveInside(dir, pkg.test.junit);
         rmSync(junit, { force: true });
         const result = await run(context, toArgv(pkg.test.run), dir, parseDuration(pkg.test.timeout));
         const cases = (

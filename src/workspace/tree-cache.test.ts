@@ -1,0 +1,46 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PathEscapeError } from './inside.js';
+import { TreeCache } from './tree-cache.js';
+
+describe('TreeCache', () => {
+  const base = mkdtempSync(join(tmpdir(), 'waggle-tree-cache-'));
+  const outside = join(base, 'outside');
+  mkdirSync(outside);
+  writeFileSync(join(outside, 'secret.txt'), 'server file');
+  const cache = new TreeCache(join(base, 'cache'));
+
+  const workspace = (name: string) => {
+    const root = join(base, name);
+    mkdirSync(join(root, 'dist'), { recursive: true });
+    writeFileSync(join(root, 'dist', 'index.js'), 'built');
+    return root;
+  };
+
+  it('saves outputs and puts them back', async () => {
+    await cache.save('k1', workspace('a'), ['dist'], { link: false });
+    const fresh = join(base, 'fresh');
+    mkdirSync(fresh);
+    expect(await cache.restore('k1', fresh, { link: false })).toBe(true);
+    expect(readFileSync(join(fresh, 'dist', 'index.js'), 'utf8')).toBe('built');
+  });
+
+  it('refuses to save an output that is a link out of the workspace', async () => {
+    const root = workspace('b');
+    symlinkSync(outside, join(root, 'leak'));
+    await expect(cache.save('k2', root, ['dist', 'leak/secret.txt'], { link: false })).rejects.toThrow(
+      PathEscapeError,
+    );
+    expect(cache.has('k2')).toBe(false);
+  });
+
+  it('never removes through a link a commit placed where outputs are restored', async () => {
+    const root = join(base, 'hostile');
+    mkdirSync(root);
+    symlinkSync(outside, join(root, 'dist'));
+    await expect(cache.restore('k1', root, { link: false })).rejects.toThrow(PathEscapeError);
+    expect(existsSync(join(outside, 'secret.txt'))).toBe(true);
+  });
+});
