@@ -19,6 +19,7 @@ import { execute } from './engine.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import { type RunEvent, RunRecorder } from './run-recorder.js';
 import type { StageName } from './step.js';
+import { stepEnvironments } from './step-environments.js';
 import { type RunSummary, summarizeRun } from './summary.js';
 
 export interface RunOptions {
@@ -128,6 +129,14 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
     ...secretValues(config, env),
     ...[env.WAGGLE_WEBHOOK_SECRET, env.WAGGLE_TOKEN].filter((v): v is string => !!v),
   );
+  const workspace = join(request.home, 'workspaces', String(runId));
+  const envFor = stepEnvironments({
+    config,
+    serverEnv: env,
+    home: request.home,
+    root: join(workspace, configDir),
+    run: { runId, sha, branch: run.branch },
+  });
   const recorder = new RunRecorder(store, runId, request.onEvent);
   const sink: StepSink = {
     testCases: (step, pkg, cases) => recorder.testCases(step, pkg, cases),
@@ -139,7 +148,7 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
   const steps = planCiSteps({
     repo,
     sha,
-    workspace: join(request.home, 'workspaces', String(runId)),
+    workspace,
     configDir,
     home: request.home,
     packages: config.packages,
@@ -148,7 +157,7 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
     affected: affected.packages,
     needed: withDependencies(graph, affected.packages),
     until: options.until ?? 'package',
-    env: { ...env, CI: 'true', FORCE_COLOR: '0', WAGGLE_RUN: String(runId) },
+    envFor,
     redactor,
     sink,
   });
@@ -187,6 +196,11 @@ export async function runCi(request: CiRunRequest & { lease: LeaseKeeper }): Pro
       runId,
       configDir: relative(request.repo, dirname(request.configFile)),
     });
+  } catch (error) {
+    // A run that could not start is recorded as failed, never left for a server to pick up.
+    const message = error instanceof Error ? error.message : String(error);
+    await request.store.updateRun(runId, { status: 'failed', finished_at: Date.now(), error: message });
+    throw error;
   } finally {
     request.lease.release(runId);
   }

@@ -43,14 +43,15 @@ export interface CiPlanInput {
   /** Packages that must have build outputs: the affected ones and what they depend on. */
   needed: ReadonlySet<string>;
   until: StageName;
-  env: NodeJS.ProcessEnv;
+  /** The environment of a step's commands: for one package, or for the run as a whole. */
+  envFor(pkg?: string): NodeJS.ProcessEnv;
   redactor: Redactor;
   sink: StepSink;
 }
 
 export function planCiSteps(input: CiPlanInput): Step[] {
   const root = join(input.workspace, input.configDir);
-  const run = commandRunner(input.env, input.redactor);
+  const run = commandRunner((pkg) => input.envFor(pkg), input.redactor);
   const byStage: Record<StageName, () => Step[]> = {
     checkout: () => [checkoutStep(input, run)],
     install: () => [installStep(input, root, run)],

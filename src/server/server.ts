@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { dirname, relative } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { parseConfig } from '../config/load.js';
+import { refuseOversized } from '../config/read.js';
 import type { Config } from '../config/schema.js';
 import { secretValues } from '../config/secrets.js';
 import { parseDuration } from '../config/units.js';
@@ -81,9 +82,12 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
     configFor: async (sha) => {
       // A commit runs under its own waggle.yml; one without it, under the server's.
       const snapshot = await CommitSnapshot.read(mirror.path, sha);
-      const own = snapshot.objectId(configPath)
-        ? parseConfig(await snapshot.readFile(configPath), configPath)
-        : config;
+      let own = config;
+      if (snapshot.objectId(configPath)) {
+        // A pushed config is untrusted: its size is checked before it is read.
+        refuseOversized(await snapshot.size(configPath), configPath);
+        own = parseConfig(await snapshot.readFile(configPath), configPath);
+      }
       return { config: own, configDir: dirname(configPath).replace(/^\.$/, '') };
     },
     onEvent: (event) => events.emit('run', event),

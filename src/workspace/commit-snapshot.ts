@@ -41,6 +41,13 @@ export class CommitSnapshot {
       .map(([path, entry]) => [path, entry.id]);
   }
 
+  /** A file's size in bytes, asked of git without reading the file. */
+  async size(path: string): Promise<number> {
+    const id = this.objectId(path);
+    if (!id) throw new Error(`${path} is not in commit ${this.sha.slice(0, 12)}`);
+    return Number((await exec(['git', 'cat-file', '-s', id], { cwd: this.repo })).stdout.trim());
+  }
+
   async readFile(path: string): Promise<string> {
     const id = this.objectId(path);
     if (!id) throw new Error(`${path} is not in commit ${this.sha.slice(0, 12)}`);

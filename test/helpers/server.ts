@@ -9,6 +9,8 @@ import { Store } from '../../src/store/store.js';
 export interface TestServer {
   server: WaggleServer;
   store: Store;
+  /** The server's state folder: its database, mirror, workspaces and caches. */
+  home: string;
   url: string;
   close(): Promise<void>;
 }
@@ -33,6 +35,7 @@ export async function startTestServer(
   return {
     server,
     store,
+    home,
     url,
     async close() {
       await server.close();

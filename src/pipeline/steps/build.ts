@@ -32,7 +32,7 @@ export function buildSteps(input: CiPlanInput, root: string, run: RunCommand): S
           context.log(`outputs restored from run ${fromRun}`);
           return { status: 'cached', detail: `from run ${fromRun}` };
         }
-        const result = await run(context, toArgv(pkg.build), dir, BUILD_TIMEOUT_MS);
+        const result = await run(context, toArgv(pkg.build), dir, { timeoutMs: BUILD_TIMEOUT_MS, pkg: name });
         if (result.exitCode !== 0)
           return { status: 'failed', exitCode: result.exitCode, detail: describeExit(result) };
         await builds.save(key, dir, pkg.outputs, { link: false });

@@ -32,7 +32,9 @@ export function installStep(input: CiPlanInput, root: string, run: RunCommand): 
         context.log(`node_modules restored for lockfile ${key.slice(0, 12)}`);
         return { status: 'cached', detail: `lockfile ${key.slice(0, 12)}` };
       }
-      const result = await run(context, ['npm', 'ci', '--no-audit', '--no-fund'], root, NPM_CI_TIMEOUT_MS);
+      const result = await run(context, ['npm', 'ci', '--no-audit', '--no-fund'], root, {
+        timeoutMs: NPM_CI_TIMEOUT_MS,
+      });
       if (result.exitCode !== 0)
         return { status: 'failed', exitCode: result.exitCode, detail: `npm ci: ${describeExit(result)}` };
       const folders = [

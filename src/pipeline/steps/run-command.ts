@@ -3,18 +3,25 @@ import { type ProcessResult, runProcess } from '../../exec/process.js';
 import type { Redactor } from '../../exec/redact.js';
 import type { StepContext } from '../step.js';
 
+export interface CommandOptions {
+  timeoutMs?: number;
+  /** The package the command works for: its env from waggle.yml and its node_modules/.bin. */
+  pkg?: string;
+}
+
 export type RunCommand = (
   context: StepContext,
   argv: string[],
   cwd: string,
-  timeoutMs?: number,
+  options?: CommandOptions,
 ) => Promise<ProcessResult>;
 
-export function commandRunner(env: NodeJS.ProcessEnv, redactor: Redactor): RunCommand {
-  return async (context, argv, cwd, timeoutMs) => {
+/** `envFor` gives the environment of a command run for a package, or for the run as a whole. */
+export function commandRunner(envFor: (pkg?: string) => NodeJS.ProcessEnv, redactor: Redactor): RunCommand {
+  return async (context, argv, cwd, { timeoutMs, pkg } = {}) => {
     const result = await runProcess(argv, {
       cwd,
-      env,
+      env: envFor(pkg),
       timeoutMs,
       signal: context.signal,
       redactor,

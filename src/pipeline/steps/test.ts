@@ -5,7 +5,8 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { parseDuration } from '../../config/units.js';
 import { toArgv } from '../../exec/argv.js';
-import { parseJUnit } from '../../reports/junit.js';
+import type { Redactor } from '../../exec/redact.js';
+import { parseJUnit, type TestCase } from '../../reports/junit.js';
 import { resolveInside } from '../../workspace/inside.js';
 import type { CiPlanInput } from '../ci-steps.js';
 import type { Step, StepOutcome } from '../step.js';
@@ -33,13 +34,13 @@ export function testSteps(input: CiPlanInput, root: string, run: RunCommand): St
         const dir = resolveInside(root, pkg.path);
         const junit = resolveInside(dir, pkg.test.junit);
         rmSync(junit, { force: true });
-        const result = await run(context, toArgv(pkg.test.run), dir, parseDuration(pkg.test.timeout));
+        const result = await run(context, toArgv(pkg.test.run), dir, {
+          timeoutMs: parseDuration(pkg.test.timeout),
+          pkg: name,
+        });
         const cases = (
           existsSync(junit) && statSync(junit).isFile() ? parseJUnit(readFileSync(junit, 'utf8')) : []
-        ).map((c) => ({
-          ...c,
-          message: c.message === null ? null : input.redactor.redact(c.message),
-        }));
+        ).map((c) => redactCase(c, input.redactor));
         await input.sink.testCases(this, name, cases);
         const failed = cases.filter((c) => c.status === 'failed').length;
         if (result.exitCode !== 0 || failed > 0) {
@@ -52,4 +53,16 @@ export function testSteps(input: CiPlanInput, root: string, run: RunCommand): St
       },
     };
   });
+}
+
+/** Names come from the pushed code as much as messages do: a test may be named after a secret. */
+function redactCase(c: TestCase, redactor: Redactor): TestCase {
+  const redact = (text: string) => redactor.redact(text);
+  return {
+    ...c,
+    suite: redact(c.suite),
+    name: redact(c.name),
+    file: c.file === null ? null : redact(c.file),
+    message: c.message === null ? null : redact(c.message),
+  };
 }
