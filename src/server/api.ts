@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RunEvent } from '../pipeline/run-recorder.js';
 import type { Store } from '../store/store.js';
 import { requires } from './access.js';
+import { queryLimit } from './query-limit.js';
 import { cancelRun, rerunRun } from './run-actions.js';
 import { runDetail } from './run-detail.js';
 import type { RunQueue } from './run-queue.js';
@@ -25,8 +26,7 @@ export async function api(app: FastifyInstance, { store, queue, events }: ApiDep
   const runId = (request: FastifyRequest) => Number((request.params as { id: string }).id);
 
   app.get('/api/runs', { preHandler: read }, async (request) => {
-    const limit = Math.min(Number((request.query as { limit?: string }).limit ?? 50) || 50, 500);
-    const runs = await store.recentRuns(limit);
+    const runs = await store.recentRuns(queryLimit((request.query as { limit?: unknown }).limit));
     return runs.map(({ summary: _summary, options: _options, ...run }) => run);
   });
 
