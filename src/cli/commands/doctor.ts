@@ -6,6 +6,8 @@ import { ConfigError } from '../../config/errors.js';
 import { findConfigFile, loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { references } from '../../config/secrets.js';
+import { fileSize } from '../../server/dashboard/format.js';
+import { spaceUsed } from '../../workspace/retention.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
 import { waggleHome } from '../home.js';
 
@@ -16,7 +18,14 @@ interface Check {
   required: boolean;
   detail: string;
   fix?: string;
+  /** More lines under the check, shown whether it passed or not. */
+  notes?: string[];
+  /** The state folder's space, in bytes, for scripts. */
+  space?: { total: number; byFolder: Record<string, number> };
 }
+
+/** The folders of the home, in the order shown; the rest (the store, mirrors) is "other". */
+const SPACE_FOLDERS = ['workspaces', 'artifacts', 'cache'];
 
 export function registerDoctor(program: Command, setExit: (code: number) => void): void {
   program
@@ -33,6 +42,7 @@ export function registerDoctor(program: Command, setExit: (code: number) => void
           console.log(
             `${mark} ${check.name}: ${check.detail}${!check.ok && check.fix ? `\n    fix: ${check.fix}` : ''}`,
           );
+          for (const note of check.notes ?? []) console.log(`    ${note}`);
         }
       }
       setExit(checks.some((check) => check.required && !check.ok) ? EXIT_FAILED : EXIT_OK);
@@ -79,7 +89,14 @@ function runChecks(configOption: string | undefined, env: NodeJS.ProcessEnv): Ch
     });
   }
   const home = waggleHome(configFile ? dirname(configFile) : process.cwd(), env);
-  checks.push(writable(home));
+  const state = writable(home);
+  checks.push(
+    {
+      ...state,
+      detail: `${state.detail} (${env.WAGGLE_HOME ? 'from WAGGLE_HOME' : 'set WAGGLE_HOME to move it'})`,
+    },
+    space(home, config),
+  );
   if (config) {
     const names = [...new Set(references(config).map((reference) => reference.name))].sort();
     const missing = names.filter((name) => !env[name]);
@@ -112,6 +129,30 @@ function tool(command: string, args: string[], required: boolean, fix: string): 
   return result.status === 0
     ? { name: command, ok: true, required, detail: said }
     : { name: command, ok: false, required, detail: said || 'does not run', fix };
+}
+
+/** How much the state takes, by folder, and what bounds it. */
+function space(home: string, config: Config | undefined): Check {
+  const used = spaceUsed(home);
+  const other = Object.entries(used.byFolder)
+    .filter(([name]) => !SPACE_FOLDERS.includes(name))
+    .reduce((sum, [, bytes]) => sum + bytes, 0);
+  const parts = [
+    ...SPACE_FOLDERS.map((name) => `${name} ${fileSize(used.byFolder[name] ?? 0)}`),
+    `other (store, mirrors) ${fileSize(other)}`,
+  ];
+  const kept = config?.retention;
+  const bound = kept
+    ? `bounded by retention in waggle.yml: after each run, the newest ${kept.workspaces} run workspaces, the artifacts of the newest ${kept.artifacts} runs, ${kept.installs} node_modules installs and ${kept.builds} builds per package stay; the rest is removed`
+    : 'bounded by retention in waggle.yml (workspaces, artifacts, installs, builds)';
+  return {
+    name: 'space used',
+    ok: true,
+    required: false,
+    detail: fileSize(used.total),
+    notes: [parts.join(', '), bound],
+    space: used,
+  };
 }
 
 function writable(home: string): Check {
