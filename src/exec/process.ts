@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { ExecError } from './exec-error.js';
 import type { Redactor } from './redact.js';
+import { stripAnsi } from './terminal-text.js';
 
 export interface RunOptions {
   cwd: string;
@@ -55,7 +56,9 @@ export function runProcess(argv: readonly string[], options: RunOptions): Promis
     for (const stream of ['stdout', 'stderr'] as const) {
       let partial = '';
       const emit = (line: string) => {
-        const clean = options.redactor ? options.redactor.redact(line) : line;
+        // Cursor moves and colours mean nothing in a stored log: keep what a terminal would show.
+        const plain = stripAnsi(line);
+        const clean = options.redactor ? options.redactor.redact(plain) : plain;
         output[stream] += `${clean}\n`;
         options.onLine?.(clean, stream);
       };

@@ -40,4 +40,10 @@ describe('parseJUnit', () => {
       '<testsuite><testcase name="a"><failure message="\u001b[31mred\u001b[39m"/></testcase></testsuite>';
     expect(parseJUnit(xml)[0]?.message).toBe('red');
   });
+
+  it("reads jest-junit's default names as suite and title, not the title twice", () => {
+    const xml =
+      '<testsuites><testsuite name="Cat tests"><testcase classname="Cat tests should get all cats" name="Cat tests should get all cats" time="0.01"/></testsuite></testsuites>';
+    expect(parseJUnit(xml)[0]).toMatchObject({ suite: 'Cat tests', name: 'should get all cats' });
+  });
 });

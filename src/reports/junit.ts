@@ -1,5 +1,7 @@
 /** JUnit XML (jest-junit, karma-junit-reporter, Playwright) -> one record per test case. */
+
 import { XMLParser } from 'fast-xml-parser';
+import { stripAnsi } from '../exec/terminal-text.js';
 import type { TestStatus } from '../store/schema.js';
 
 export interface TestCase {
@@ -41,13 +43,25 @@ function toCase(testcase: XmlNode, suite: XmlNode, suiteFile: string | null): Te
   const skipped = testcase.skipped !== undefined;
   const status: TestStatus = problems.length > 0 ? 'failed' : skipped ? 'skipped' : 'passed';
   return {
-    suite: String(testcase.classname ?? suite.name ?? ''),
-    name: String(testcase.name ?? ''),
+    ...suiteAndTitle(String(testcase.classname ?? suite.name ?? ''), String(testcase.name ?? ''), suite),
     file: (testcase.file as string | undefined) ?? suiteFile,
     status,
     durationMs: Math.round(Number(testcase.time ?? 0) * 1000),
     message: problems.length > 0 ? problemMessage(problems[0]) : null,
   };
+}
+
+/**
+ * jest-junit by default writes "<describe> <title>" as both classname and name, so a plain
+ * reading shows "Cat tests should get all cats › Cat tests should get all cats". When the two are
+ * equal, the suite is the <testsuite>'s name and the title what follows it.
+ */
+function suiteAndTitle(classname: string, name: string, suite: XmlNode): { suite: string; name: string } {
+  if (classname !== name) return { suite: classname, name };
+  const suiteName = typeof suite.name === 'string' ? suite.name : '';
+  if (suiteName && suiteName !== name && name.startsWith(`${suiteName} `))
+    return { suite: suiteName, name: name.slice(suiteName.length + 1) };
+  return { suite: suiteName, name };
 }
 
 function problemMessage(problem: unknown): string {
@@ -58,10 +72,4 @@ function problemMessage(problem: unknown): string {
           .filter((part) => typeof part === 'string')
           .join('\n');
   return stripAnsi(text).trim().slice(0, MAX_MESSAGE);
-}
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes start with ESC
-const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '');
 }
