@@ -151,7 +151,7 @@ describe('a run whose process was killed', () => {
     const slowSuite = `require('fs').writeFileSync(${JSON.stringify(marker)}, ''); setTimeout(() => {}, 3000)`;
     writeFileSync(
       join(repo, 'waggle.yml'),
-      `name: fx\npackages:\n  lib: { path: packages/lib, test: { run: [node, -e, ${JSON.stringify(slowSuite)}] } }\n`,
+      `name: fx\npackages:\n  lib: { path: packages/lib, test: { run: [node, -e, ${JSON.stringify(slowSuite)}], junit: none } }\n`,
     );
     commitAll(repo, 'a slow suite');
     const env = { ...process.env, WAGGLE_HOME: home };

@@ -51,7 +51,7 @@ describe('waggle serve after SIGKILL', () => {
     // A suite slow enough to be killed in the middle of.
     writeFileSync(
       join(repo, 'waggle.yml'),
-      'name: fx\npackages:\n  lib: { path: packages/lib, test: { run: [node, -e, "setTimeout(() => {}, 4000)"] } }\n',
+      'name: fx\npackages:\n  lib: { path: packages/lib, test: { run: [node, -e, "setTimeout(() => {}, 4000)"], junit: none } }\n',
     );
     const sha = commitAll(repo, 'a slow suite');
     const home = mkdtempSync(join(tmpdir(), 'waggle-interrupt-'));

@@ -26,7 +26,14 @@ export async function runWithProgress(
     // A run killed with its process (SIGKILL, a crash) stays "running" until someone looks.
     for (const run of await lease.abandoned())
       await store.markInterrupted(run.id, 'its process stopped mid-run');
-    return await runCi({ ...request, store, lease, signal: cancel.signal, onEvent: progress.onEvent });
+    return await runCi({
+      ...request,
+      store,
+      lease,
+      signal: cancel.signal,
+      onEvent: progress.onEvent,
+      log: (message) => process.stderr.write(`waggle: ${message}\n`),
+    });
   } finally {
     await lease.stop();
     progress.stop();

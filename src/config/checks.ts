@@ -3,9 +3,9 @@
  * They read the raw YAML defensively, so they run (and report) even when the schema also fails.
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { ConfigIssue } from './errors.js';
-import { escapes, isInside } from './paths.js';
+import { escapes, isInside, isUnder } from './paths.js';
 import { nearest } from './suggest.js';
 
 type Node = Record<string, unknown>;
@@ -17,6 +17,7 @@ export function checkConfig(raw: unknown, root: string): ConfigIssue[] {
   const packages = entries(config.packages);
   const environments = entries(config.environments);
   const packageNames = packages.map(([name]) => name);
+  const serviceNames = Object.keys(node(config.services));
   const environmentNames = environments.map(([name]) => name);
   const unknownName = (kind: string, value: string, known: string[]) => {
     const guess = nearest(value, known);
@@ -41,7 +42,9 @@ export function checkConfig(raw: unknown, root: string): ConfigIssue[] {
     }
     if (pkg.service !== undefined && pkg.site !== undefined)
       issues.push({ path: at, message: 'a package is a service or a site, not both' });
+    issues.push(...suiteProblems(at, pkg.test, serviceNames, unknownName));
   }
+  issues.push(...overlappingPackages(packages));
 
   for (const [index, contact] of list(config.contacts).entries()) {
     const channels = CHANNELS.filter((key) => node(contact)[key] !== undefined);
@@ -110,4 +113,61 @@ function folderProblem(root: string, path: string): string | undefined {
   if (!isInside(realpathSync(root), realpathSync(folder)))
     return `${path} is a symbolic link out of the repository`;
   return undefined;
+}
+
+/** Suites of a package: unique names, and services that exist. */
+function suiteProblems(
+  at: string,
+  test: unknown,
+  serviceNames: string[],
+  unknownName: (kind: string, value: string, known: string[]) => string,
+): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const suites = Array.isArray(test) ? test.map(node) : test && typeof test === 'object' ? [node(test)] : [];
+  const seen = new Set<unknown>();
+  suites.forEach((suite, index) => {
+    const where = Array.isArray(test) ? `${at}.test[${index}]` : `${at}.test`;
+    if (suite.name !== undefined && seen.has(suite.name))
+      issues.push({
+        path: `${where}.name`,
+        message: `another suite of this package is named "${suite.name}"`,
+      });
+    seen.add(suite.name);
+    for (const [i, service] of list(suite.services).entries()) {
+      if (typeof service === 'string' && !serviceNames.includes(service))
+        issues.push({
+          path: `${where}.services[${i}]`,
+          message: unknownName('service', service, serviceNames),
+        });
+    }
+  });
+  return issues;
+}
+
+/**
+ * A package owns every file under its folder, so a package inside another would never be
+ * "affected" (the outer one takes its changes) and its broken tests would go unseen.
+ */
+function overlappingPackages(packages: [string, Node][]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const folders = packages.flatMap(([name, pkg]) =>
+    typeof pkg.path === 'string' && !escapes(pkg.path)
+      ? [[name, posix.normalize(pkg.path).replace(/\/+$/, '')] as const]
+      : [],
+  );
+  for (const [name, folder] of folders) {
+    const outer = folders.find(
+      ([other, otherFolder]) =>
+        other !== name && isUnder(folder, otherFolder) && (folder !== otherFolder || other < name),
+    );
+    if (!outer) continue;
+    issues.push({
+      path: `packages.${name}.path`,
+      message:
+        folder === outer[1]
+          ? `same folder as packages.${outer[0]}: one package.json is one package; give it several test suites instead (test: [{ name, run, junit }, ...])`
+          : `inside packages.${outer[0]} (${outer[1]}), which owns every file under it; make them one package with several test suites (test: [{ name, run, junit }, ...]) or move ${outer[0]}`,
+    });
+  }
+  return issues;
 }

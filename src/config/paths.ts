@@ -50,3 +50,9 @@ export function relativePath(doc: string, base: PathBase) {
     })
     .describe(doc);
 }
+
+/** True when a repository path (as git lists it) is the folder or lies under it; `.` holds all. */
+export function isUnder(file: string, folder: string): boolean {
+  const prefix = folder.replace(/\/+$/, '');
+  return prefix === '.' || prefix === '' || file === prefix || file.startsWith(`${prefix}/`);
+}

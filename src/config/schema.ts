@@ -60,12 +60,32 @@ const site = z
   })
   .describe('This package is a static site served by Nginx (web role).');
 
-const testSpec = z.strictObject({
+const suiteFields = {
   run: command.default('npm test --if-present').describe('Command that runs the suite.'),
-  junit: relativePath('JUnit XML file the suite writes, relative to the package.', 'package').default(
-    'reports/junit.xml',
-  ),
+  junit: relativePath(
+    'JUnit XML file the suite writes, relative to the package; "none" for a suite that writes none (it then passes on its exit code alone).',
+    'package',
+  ).default('reports/junit.xml'),
   timeout: duration('Longest the suite may run before it is killed.').default('15m'),
+  services: z
+    .array(name)
+    .default([])
+    .describe(
+      'Services (from the top-level `services`) started before this suite; their env is handed to it.',
+    ),
+};
+
+const testSpec = z.strictObject(suiteFields);
+
+const namedSuite = z.strictObject({
+  name: name.describe('Name of the suite, unique in its package.'),
+  ...suiteFields,
+  inputs: z
+    .array(relativePath('A file or folder of the package, relative to it.', 'package'))
+    .optional()
+    .describe(
+      "What in the package this suite depends on. A change elsewhere in the package, outside every suite's inputs (package.json, the lockfile), reaches every suite. Default: the whole package.",
+    ),
 });
 
 const packageSpec = z.strictObject({
@@ -86,9 +106,11 @@ const packageSpec = z.strictObject({
     .default(['dist'])
     .describe('What the build writes, relative to the package; cached by input hash and packaged.'),
   test: z
-    .union([testSpec, z.literal(false)])
-    .default({ run: 'npm test --if-present', junit: 'reports/junit.xml', timeout: '15m' })
-    .describe('How the package is tested; false for no tests.'),
+    .union([testSpec, z.array(namedSuite).min(1), z.literal(false)])
+    .default({ run: 'npm test --if-present', junit: 'reports/junit.xml', timeout: '15m', services: [] })
+    .describe(
+      'How the package is tested: one suite, a list of named suites (a front-end and a back-end in one package.json), or false for no tests.',
+    ),
   env: z
     .record(
       variableName,
@@ -105,6 +127,65 @@ const packageSpec = z.strictObject({
   service: service.optional(),
   site: site.optional(),
 });
+
+const testService = z
+  .strictObject({
+    run: command.describe(
+      'Command that starts the service, run at the repository root with the minimal step environment plus its env.',
+    ),
+    ready: z
+      .union([
+        z.strictObject({
+          tcp: z
+            .union([
+              z.number().int().min(1).max(65535),
+              z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port'),
+            ])
+            .describe(
+              'A port on 127.0.0.1, or host:port, that accepts connections once the service is ready.',
+            ),
+        }),
+        z.strictObject({
+          http: z.string().url().describe('A URL that answers 2xx once the service is ready.'),
+        }),
+      ])
+      .describe('How to tell the service is ready: a TCP port or an HTTP URL.'),
+    timeout: duration('Longest to wait for the service to be ready.').default('30s'),
+    env: z
+      .record(variableName, z.string())
+      .default({})
+      .describe('Variables handed to the service and to the suites that use it (e.g. MONGODB_URI).'),
+  })
+  .describe('A process a test suite needs (a database), started by waggle and stopped when the run ends.');
+
+const retention = z
+  .strictObject({
+    workspaces: z
+      .number()
+      .int()
+      .min(0)
+      .default(3)
+      .describe('Run workspaces kept, newest first; older ones are removed after each run.'),
+    artifacts: z
+      .number()
+      .int()
+      .min(1)
+      .default(10)
+      .describe('Runs whose artifacts are kept, newest first (artifacts a release uses are always kept).'),
+    installs: z
+      .number()
+      .int()
+      .min(1)
+      .default(2)
+      .describe('Installed node_modules trees kept in the cache, newest first.'),
+    builds: z
+      .number()
+      .int()
+      .min(1)
+      .default(20)
+      .describe('Build outputs kept in the cache for each package, newest first.'),
+  })
+  .describe("How much of waggle's state is kept: old workspaces, artifacts and cache entries are removed.");
 
 export const EVENTS = [
   'run.started',
@@ -325,6 +406,13 @@ export const configSchema = z
       .record(name, packageSpec)
       .refine((packages) => Object.keys(packages).length > 0, 'at least one package is needed')
       .describe('The packages of the monorepo, by name.'),
+    services: z
+      .record(name, testService)
+      .default({})
+      .describe(
+        'Processes test suites need (a database), by name; started only for the suites that list them.',
+      ),
+    retention: retention.default({ workspaces: 3, artifacts: 10, installs: 2, builds: 20 }),
     contacts: z.array(contact).default([]).describe('Who hears about what.'),
     server: server.default({ host: '127.0.0.1', port: 8340, poll: '0s' }),
     github: github.optional(),
@@ -335,6 +423,8 @@ export const configSchema = z
 
 export type Config = z.output<typeof configSchema>;
 export type PackageConfig = z.output<typeof packageSpec>;
+export type SuiteConfig = z.output<typeof testSpec> & { name?: string; inputs?: string[] };
+export type TestServiceConfig = z.output<typeof testService>;
 export type EnvironmentConfig = z.output<typeof environment>;
 export type Command = z.output<typeof command>;
 export type ContactConfig = z.output<typeof contact>;

@@ -4,28 +4,29 @@
  */
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { CONFIG_FILE } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { secretValues } from '../config/secrets.js';
 import { Redactor } from '../exec/redact.js';
 import type { Store } from '../store/store.js';
-import { affectedPackages } from '../workspace/affected.js';
-import { packageKeys, sharedInputsHash } from '../workspace/cache-key.js';
-import { CommitSnapshot } from '../workspace/commit-snapshot.js';
-import { changedFiles, commitInfo } from '../workspace/git.js';
-import { type PackageManifest, packageGraph, withDependencies } from '../workspace/graph.js';
+import { commitInfo } from '../workspace/git.js';
+import { withDependencies } from '../workspace/graph.js';
+import { applyRetention } from '../workspace/retention.js';
 import { planCiSteps, type StepSink } from './ci-steps.js';
 import { execute } from './engine.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import { type RunEvent, RunRecorder } from './run-recorder.js';
+import { runScope } from './run-scope.js';
 import type { StageName } from './step.js';
 import { stepEnvironments } from './step-environments.js';
 import { type RunSummary, summarizeRun } from './summary.js';
+import { TestServices } from './test-services.js';
 
 export interface RunOptions {
   /** Measure "changed" from this commit instead of the branch's last passed run. */
   base?: string;
   all?: boolean;
+  /** Reuse nothing: a fresh npm ci, every affected build and suite run, every artifact made anew. */
+  noCache?: boolean;
   until?: StageName;
 }
 
@@ -49,7 +50,12 @@ export async function queueRun(
   heldBy?: { owner: string; expiresAt: number },
 ): Promise<number> {
   const commit = commitInfo(request.repo, request.sha);
-  const options: RunOptions = { base: request.base, all: request.all, until: request.until };
+  const options: RunOptions = {
+    base: request.base,
+    all: request.all,
+    noCache: request.noCache,
+    until: request.until,
+  };
   return store.createRun(
     {
       repo: request.repo,
@@ -78,6 +84,8 @@ export interface ExecuteRequest {
   signal?: AbortSignal;
   concurrency?: number;
   onEvent?: (event: RunEvent) => void;
+  /** Things worth telling whoever hosts the run that are not part of it (a failed cleanup). */
+  log?: (message: string) => void;
 }
 
 /** Plans and runs a queued run to its end; the summary is stored with it. */
@@ -89,40 +97,20 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
   const options = JSON.parse(run.options ?? '{}') as RunOptions;
   const env = request.env ?? process.env;
   const signal = request.signal ?? new AbortController().signal;
-  const inRepo = (path: string) => (configDir === '' ? path : `${configDir}/${path}`);
 
   const base = options.all
     ? undefined
     : (options.base ?? (await store.lastPassedRun(repo, run.branch, sha))?.sha);
-  const snapshot = await CommitSnapshot.read(repo, sha);
-  const packagePaths = new Map(
-    Object.entries(config.packages).map(([name, pkg]) => [name, inRepo(pkg.path)]),
-  );
-  const manifests = new Map(
-    await Promise.all(
-      [...packagePaths.values()].map(
-        async (path) =>
-          [path, JSON.parse(await snapshot.readFile(`${path}/package.json`)) as PackageManifest] as const,
-      ),
-    ),
-  );
-  const graph = packageGraph(config, (path) => manifests.get(inRepo(path)) as PackageManifest);
-  const inertPaths = Object.values(config.environments).flatMap((environment) =>
-    environment.e2e ? [inRepo(environment.e2e.path)] : [],
-  );
-  const affected = base
-    ? affectedPackages({ changedFiles: await changedFiles(repo, base, sha), packagePaths, graph, inertPaths })
-    : {
-        packages: new Set(Object.keys(config.packages)),
-        everything: options.all ? '--all' : 'no earlier passed run',
-      };
-  const keys = packageKeys({
-    snapshot,
-    packages: config.packages,
-    packagePaths,
-    graph,
-    sharedInputs: sharedInputsHash(snapshot, [...packagePaths.values()], inertPaths, inRepo(CONFIG_FILE)),
+  const scope = await runScope({
+    config,
+    configDir,
+    repo,
+    sha,
+    base,
+    why: options.all ? '--all' : 'no earlier passed run',
+    env,
   });
+  const { graph, affected } = scope;
   await store.updateRun(runId, { base_sha: base ?? null });
 
   const redactor = new Redactor().add(
@@ -132,10 +120,20 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
   const workspace = join(request.home, 'workspaces', String(runId));
   const envFor = stepEnvironments({
     config,
+    variables: scope.variables,
     serverEnv: env,
     home: request.home,
     root: join(workspace, configDir),
     run: { runId, sha, branch: run.branch },
+  });
+  // Started on a suite's first need, and stopped when the run ends, whatever happens.
+  const services = new TestServices({
+    services: config.services,
+    cwd: join(workspace, configDir),
+    env: envFor(),
+    serverEnv: env,
+    redactor,
+    signal,
   });
   const recorder = new RunRecorder(store, runId, request.onEvent);
   const sink: StepSink = {
@@ -143,7 +141,7 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
     reuseTestCases: (step, pkg, fromRun) => recorder.reuseTestCases(step, pkg, fromRun),
     artifact: (step, artifact) => recorder.artifact(step, artifact),
     remember: (key, kind, pkg) => store.remember(key, kind, pkg, runId),
-    recall: (key, kind) => store.recall(key, kind),
+    recall: async (key, kind) => (options.noCache ? undefined : store.recall(key, kind)),
   };
   const steps = planCiSteps({
     repo,
@@ -153,8 +151,11 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
     home: request.home,
     packages: config.packages,
     graph,
-    keys,
+    keys: scope.keys,
+    suiteKeys: scope.suiteKeys,
+    services,
     affected: affected.packages,
+    fresh: options.noCache === true,
     needed: withDependencies(graph, affected.packages),
     until: options.until ?? 'package',
     envFor,
@@ -170,6 +171,7 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
       onEvent: (event) => recorder.onEngineEvent(event),
     });
   } finally {
+    await services.stopAll();
     await recorder.flush();
   }
   const failed = (await store.steps(runId)).some((s) => s.status === 'failed');
@@ -177,6 +179,9 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
   const summary = await summarizeRun(store, runId, status);
   await store.updateRun(runId, { status, finished_at: Date.now(), summary: JSON.stringify(summary) });
   recorder.emit({ type: 'run.finished', runId, summary });
+  await applyRetention({ home: request.home, store, retention: config.retention, keepRunIds: [runId] }).catch(
+    (error: unknown) => request.log?.(`could not remove old workspaces and caches: ${String(error)}`),
+  );
   return summary;
 }
 

@@ -20,11 +20,19 @@ import { testSteps } from './steps/test.js';
 /** What the steps report back beyond their outcome: test cases, artifacts, cache hits. */
 export interface StepSink {
   testCases(step: Step, pkg: string, cases: TestCase[]): Promise<void>;
-  /** Test cases of an earlier run, shown again for a suite reused from the cache. */
+  /** Test cases of the same suite in an earlier run, shown again for a suite reused from the cache. */
   reuseTestCases(step: Step, pkg: string, fromRun: number): Promise<void>;
   artifact(step: Step, artifact: Artifact): Promise<void>;
   remember(key: string, kind: 'build' | 'test', pkg: string): Promise<void>;
   recall(key: string, kind: 'build' | 'test'): Promise<number | undefined>;
+}
+
+export interface ServiceStarter {
+  /** Starts what is not yet running of `names`; the variables they hand to the suite. */
+  acquire(
+    names: readonly string[],
+    log: (line: string, stream: 'stdout' | 'stderr') => void,
+  ): Promise<Record<string, string>>;
 }
 
 export interface CiPlanInput {
@@ -37,7 +45,14 @@ export interface CiPlanInput {
   home: string;
   packages: Readonly<Record<string, PackageConfig>>;
   graph: PackageGraph;
-  keys: ReadonlyMap<string, string>;
+  /** Each package's build key; absent when an input could not be found (then nothing is cached). */
+  keys: ReadonlyMap<string, string | undefined>;
+  /** Each suite's key, by its step key (`test:<package>[:<suite>]`); absent: not cacheable. */
+  suiteKeys: ReadonlyMap<string, string | undefined>;
+  /** Services suites need, started on first use and stopped when the run ends. */
+  services: ServiceStarter;
+  /** Reuse nothing from earlier runs (`--no-cache`). */
+  fresh: boolean;
   /** Packages whose build and suite a change reaches. */
   affected: ReadonlySet<string>;
   /** Packages that must have build outputs: the affected ones and what they depend on. */

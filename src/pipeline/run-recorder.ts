@@ -130,7 +130,7 @@ export class RunRecorder {
   }
 
   async reuseTestCases(step: Step, pkg: string, fromRun: number): Promise<void> {
-    const earlier = await this.store.testCases(fromRun, pkg);
+    const earlier = await this.store.testCasesOfStep(fromRun, step.key);
     await this.testCases(
       step,
       pkg,

@@ -1,16 +1,17 @@
 /**
  * The environment of each step of a run: the minimal one of exec/step-env, plus, for a
  * package's build and suite, the variables its waggle.yml entry names and its node_modules/.bin.
- * Every package's variables are read before any step starts, so a missing one fails the run
- * up front with its name rather than half way.
+ * (Those are read with the run's scope, before any step starts, so a missing one fails the run
+ * up front with its name rather than half way.)
  */
 import { join } from 'node:path';
-import { packageEnv } from '../config/package-env.js';
 import type { Config } from '../config/schema.js';
 import { prepareRunHome, type RunFacts, stepEnvironment } from '../exec/step-env.js';
 
 export function stepEnvironments(input: {
   config: Config;
+  /** Each package's `env`, its variables read. */
+  variables: ReadonlyMap<string, Readonly<Record<string, string>>>;
   serverEnv: NodeJS.ProcessEnv;
   /** waggle's home: the run's HOME and npm's shared cache live under it. */
   home: string;
@@ -19,9 +20,6 @@ export function stepEnvironments(input: {
   run: RunFacts;
 }): (pkg?: string) => NodeJS.ProcessEnv {
   const { config, serverEnv, root } = input;
-  const variables = new Map(
-    Object.entries(config.packages).map(([name, pkg]) => [name, packageEnv(pkg, serverEnv)]),
-  );
   const runHome = join(input.home, 'workspaces', `${input.run.runId}.home`);
   prepareRunHome(runHome, serverEnv);
   const rootBin = join(root, 'node_modules', '.bin');
@@ -33,7 +31,7 @@ export function stepEnvironments(input: {
       npmCache: join(input.home, 'cache', 'npm'),
       run: input.run,
       binPaths: pkg ? [join(root, pkg.path, 'node_modules', '.bin'), rootBin] : [rootBin],
-      packageEnv: name === undefined ? undefined : variables.get(name),
+      packageEnv: name === undefined ? undefined : input.variables.get(name),
     });
   };
 }

@@ -41,7 +41,14 @@ export async function summarizeRun(store: Store, runId: number, status: RunStatu
   const packages: Record<string, PackageSummary> = {};
   for (const name of [...new Set(steps.flatMap((s) => (s.package ? [s.package] : [])))]) {
     const build = steps.find((s) => s.key === `build:${name}`);
-    const test = steps.find((s) => s.key === `test:${name}`);
+    const suites = steps.filter((s) => s.package === name && s.stage === 'test');
+    const test =
+      suites.length === 0
+        ? undefined
+        : {
+            status: combine(suites.map((s) => s.status)),
+            detail: suites.find((s) => s.status === 'failed')?.detail ?? suites[0]?.detail ?? null,
+          };
     const own = cases.filter((c) => c.package === name);
     const count = (wanted: string) => own.filter((c) => c.status === wanted).length;
     const mine = steps.filter((s) => s.package === name);
@@ -78,7 +85,10 @@ export async function summarizeRun(store: Store, runId: number, status: RunStatu
 }
 
 /** A package built only because others need it was not itself under test: it counts as skipped. */
-function packageStatus(steps: readonly StepRow[], test: StepRow | undefined): PackageSummary['status'] {
+function packageStatus(
+  steps: readonly StepRow[],
+  test: Pick<StepRow, 'status'> | undefined,
+): PackageSummary['status'] {
   const status = combine(steps.map((s) => s.status));
   if (status !== 'failed' && status !== 'cancelled' && test?.status === 'skipped') return 'skipped';
   return status as PackageSummary['status'];

@@ -173,6 +173,7 @@ export class RunQueue {
         signal: current.controller.signal,
         concurrency: this.deps.concurrency,
         onEvent: this.deps.onEvent,
+        log: this.deps.log,
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

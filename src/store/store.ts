@@ -328,6 +328,18 @@ export class Store {
     return query.orderBy('id').execute();
   }
 
+  /** The test cases a run's step of this key recorded (one suite's results). */
+  testCasesOfStep(runId: number, stepKey: string): Promise<TestCaseRow[]> {
+    return this.db
+      .selectFrom('test_cases')
+      .innerJoin('steps', 'steps.id', 'test_cases.step_id')
+      .selectAll('test_cases')
+      .where('test_cases.run_id', '=', runId)
+      .where('steps.key', '=', stepKey)
+      .orderBy('test_cases.id')
+      .execute();
+  }
+
   async addArtifact(artifact: Insertable<ArtifactTable>): Promise<void> {
     await this.db.insertInto('artifacts').values(artifact).execute();
   }

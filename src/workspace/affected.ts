@@ -3,6 +3,7 @@
  * outside every package (lockfile, root config, shared tooling) can change any build, so it
  * affects all; documentation and e2e folders affect none.
  */
+import { isUnder } from '../config/paths.js';
 import type { PackageGraph } from './graph.js';
 import { withDependents } from './graph.js';
 
@@ -30,11 +31,6 @@ export function affectedPackages(input: AffectedInput): Affected {
     }
   }
   return { packages: withDependents(input.graph, direct) };
-}
-
-export function isUnder(file: string, folder: string): boolean {
-  const prefix = folder.replace(/\/+$/, '');
-  return prefix === '.' || prefix === '' || file === prefix || file.startsWith(`${prefix}/`);
 }
 
 function isInert(file: string, inertPaths: readonly string[]): boolean {

@@ -6,6 +6,7 @@ import { loadConfig } from '../../config/load.js';
 import type { RunSummary } from '../../pipeline/summary.js';
 import { git } from '../../workspace/git.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
+import { waggleHome } from '../home.js';
 import { runWithProgress } from '../run-session.js';
 import { summaryText } from '../summary-text.js';
 import { UsageError } from '../usage-error.js';
@@ -40,8 +41,8 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
       'after',
       '\nCopies the reference app into a fresh git repository on branch riipen and runs its pipeline:\n' +
         'checkout, npm ci, build, Jest and Jasmine suites, and one artifact per deployable package.\n' +
-        'State goes to .waggle/ in this checkout (WAGGLE_HOME overrides); installs and passed builds are\n' +
-        'reused, so a second demo is quick.',
+        "State goes to this checkout's folder under ~/.local/state/waggle/ (WAGGLE_HOME overrides);\n" +
+        'installs and passed builds are reused, so a second demo is quick.',
     )
     .action(async (options: DemoOptions) => {
       if (options.scenario !== 'good') {
@@ -50,12 +51,9 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
         );
       }
       if (options.manual) throw new UsageError('--manual: approvals are not available yet');
-      const summary = await runDemo(process.env.WAGGLE_HOME ?? join(PACKAGE_ROOT, '.waggle'));
-      const report = join(
-        process.env.WAGGLE_HOME ?? join(PACKAGE_ROOT, '.waggle'),
-        'reports',
-        `run-${summary.run}.json`,
-      );
+      const home = waggleHome(PACKAGE_ROOT);
+      const summary = await runDemo(home);
+      const report = join(home, 'reports', `run-${summary.run}.json`);
       mkdirSync(join(report, '..'), { recursive: true });
       writeFileSync(report, `${JSON.stringify(summary, null, 2)}\n`);
       const outcome = summary.status === 'passed' ? 'packaged' : 'failed';

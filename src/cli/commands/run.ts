@@ -15,6 +15,7 @@ interface RunOptions {
   sha?: string;
   base?: string;
   all?: boolean;
+  cache?: boolean;
   until?: string;
   json?: boolean;
 }
@@ -26,7 +27,14 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('-c, --config <file>', 'config file (default: waggle.yml here or at the git root)')
     .option('--sha <sha>', 'commit to run (default: HEAD)')
     .option('--base <ref>', "measure changes from this commit (default: the branch's last passed run)")
-    .option('--all', 'build and test every package, changed or not')
+    .option(
+      '--all',
+      'build and test every package, changed or not (a package whose inputs already passed is still reported cached)',
+    )
+    .option(
+      '--no-cache',
+      'reuse nothing: a fresh npm ci, every build and suite run, every artifact made anew',
+    )
     .option('--until <stage>', `stop after this stage: ${STAGES.join(', ')}`)
     .option('--json', 'print a JSON summary on stdout (progress still goes to stderr)')
     .addHelpText(
@@ -62,6 +70,7 @@ export async function runFromCheckout(
     branch: currentBranch(repo),
     base,
     all: options.all,
+    noCache: options.cache === false,
     until,
     trigger,
   });

@@ -28,7 +28,7 @@ export function installStep(input: CiPlanInput, root: string, run: RunCommand): 
         `${readFileSync(lockfile, 'utf8')}\n${process.version}\n${process.platform}-${process.arch}`,
       );
       const modules = new TreeCache(join(input.home, 'cache', 'node_modules'));
-      if (await modules.restore(key, root, { link: true })) {
+      if (!input.fresh && (await modules.restore(key, root, { link: true }))) {
         context.log(`node_modules restored for lockfile ${key.slice(0, 12)}`);
         return { status: 'cached', detail: `lockfile ${key.slice(0, 12)}` };
       }

@@ -1,5 +1,6 @@
 /** package: one artifact per service or site; the same key reuses the tarball already made. */
 import { join } from 'node:path';
+import { suiteStepKey, suitesOf } from '../../config/suites.js';
 import { buildArtifact, findArtifact } from '../../workspace/artifact.js';
 import type { CiPlanInput } from '../ci-steps.js';
 import type { Step, StepOutcome } from '../step.js';
@@ -9,16 +10,16 @@ export function packageSteps(input: CiPlanInput, root: string): Step[] {
   return Object.entries(input.packages)
     .filter(([, pkg]) => pkg.service || pkg.site)
     .map(([name, pkg]) => {
-      const key = input.keys.get(name) as string;
+      const key = input.keys.get(name);
       return {
         key: `package:${name}`,
         stage: 'package',
         name: `package ${name}`,
         package: name,
         cacheKey: key,
-        needs: [`build:${name}`, `test:${name}`],
+        needs: [`build:${name}`, ...suitesOf(pkg).map((suite) => suiteStepKey(name, suite))],
         async run(context): Promise<StepOutcome> {
-          const existing = findArtifact(outDir, name, key);
+          const existing = key === undefined || input.fresh ? undefined : findArtifact(outDir, name, key);
           if (existing) {
             await input.sink.artifact(this, existing);
             context.log(`same inputs as ${existing.file}: reused`);
@@ -30,7 +31,8 @@ export function packageSteps(input: CiPlanInput, root: string): Step[] {
             pkg,
             workspace: root,
             commit: input.sha,
-            cacheKey: key,
+            // Not cacheable: named after the commit, so no later run can take it for its own.
+            cacheKey: key ?? `uncached-${input.sha}`,
             outDir,
           });
           context.log(

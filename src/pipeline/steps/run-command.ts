@@ -7,6 +7,8 @@ export interface CommandOptions {
   timeoutMs?: number;
   /** The package the command works for: its env from waggle.yml and its node_modules/.bin. */
   pkg?: string;
+  /** Variables of the services the command uses (MONGODB_URI of a database started for it). */
+  extraEnv?: Readonly<Record<string, string>>;
 }
 
 export type RunCommand = (
@@ -18,10 +20,10 @@ export type RunCommand = (
 
 /** `envFor` gives the environment of a command run for a package, or for the run as a whole. */
 export function commandRunner(envFor: (pkg?: string) => NodeJS.ProcessEnv, redactor: Redactor): RunCommand {
-  return async (context, argv, cwd, { timeoutMs, pkg } = {}) => {
+  return async (context, argv, cwd, { timeoutMs, pkg, extraEnv } = {}) => {
     const result = await runProcess(argv, {
       cwd,
-      env: envFor(pkg),
+      env: { ...envFor(pkg), ...extraEnv },
       timeoutMs,
       signal: context.signal,
       redactor,

@@ -1,66 +1,101 @@
 /**
- * test: each affected package's suite, its JUnit file read into one record per test case. A suite
- * whose key already passed is not run again; its earlier results are shown as cached.
+ * test: each suite of each affected package, its JUnit file read into one record per test case.
+ * A suite whose key already passed is not run again; its earlier results are shown as cached. A
+ * suite that counted no tests did not pass: it says how to make its runner write JUnit.
  */
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import type { SuiteConfig } from '../../config/schema.js';
+import { NO_JUNIT, suiteStepKey, suitesOf } from '../../config/suites.js';
 import { parseDuration } from '../../config/units.js';
 import { toArgv } from '../../exec/argv.js';
 import type { Redactor } from '../../exec/redact.js';
 import { parseJUnit, type TestCase } from '../../reports/junit.js';
+import { JUNIT_HELP } from '../../reports/junit-help.js';
 import { resolveInside } from '../../workspace/inside.js';
 import type { CiPlanInput } from '../ci-steps.js';
 import type { Step, StepOutcome } from '../step.js';
 import { describeExit, type RunCommand } from './run-command.js';
 
 export function testSteps(input: CiPlanInput, root: string, run: RunCommand): Step[] {
-  return Object.entries(input.packages).map(([name, pkg]) => {
-    const key = input.keys.get(name) as string;
+  return Object.entries(input.packages).flatMap(([name, pkg]) =>
+    suitesOf(pkg).map((suite): Step => {
+      const stepKey = suiteStepKey(name, suite);
+      const key = input.suiteKeys.get(stepKey);
+      return {
+        key: stepKey,
+        stage: 'test',
+        name: suite.name ? `test ${name} ${suite.name}` : `test ${name}`,
+        package: name,
+        cacheKey: key,
+        needs: [`build:${name}`],
+        async run(context): Promise<StepOutcome> {
+          if (!input.affected.has(name)) return { status: 'skipped', detail: 'not affected' };
+          const fromRun = key === undefined ? undefined : await input.sink.recall(key, 'test');
+          if (fromRun !== undefined) {
+            await input.sink.reuseTestCases(this, name, fromRun);
+            context.log(`passed before with the same inputs in run ${fromRun}`);
+            return { status: 'cached', detail: `from run ${fromRun}` };
+          }
+          const dir = resolveInside(root, pkg.path);
+          const junit = suite.junit === NO_JUNIT ? undefined : resolveInside(dir, suite.junit);
+          if (junit) rmSync(junit, { force: true });
+          const extraEnv = await input.services.acquire(suite.services, (line, stream) =>
+            context.log(line, stream),
+          );
+          const result = await run(context, toArgv(suite.run), dir, {
+            timeoutMs: parseDuration(suite.timeout),
+            pkg: name,
+            extraEnv,
+          });
+          const cases = (junit ? readCases(junit) : []).map((c) => redactCase(c, input.redactor, suite));
+          await input.sink.testCases(this, name, cases);
+          const outcome = judge(suite, result.exitCode === 0, cases);
+          if (outcome.status === 'failed') {
+            const detail = outcome.detail ?? describeExit(result);
+            if (outcome.help) context.log(outcome.help, 'stderr');
+            return { status: 'failed', exitCode: result.exitCode, detail };
+          }
+          if (key !== undefined) await input.sink.remember(key, 'test', name);
+          return { status: 'passed', exitCode: 0, detail: outcome.detail };
+        },
+      };
+    }),
+  );
+}
+
+/** Passed only on evidence: a zero exit and, unless the suite writes no JUnit, tests that ran. */
+export function judge(
+  suite: Pick<SuiteConfig, 'junit'>,
+  exitedZero: boolean,
+  cases: readonly TestCase[],
+): { status: 'passed' | 'failed'; detail?: string; help?: string } {
+  const failed = cases.filter((c) => c.status === 'failed').length;
+  if (failed > 0) return { status: 'failed', detail: `${failed} test${failed === 1 ? '' : 's'} failed` };
+  if (!exitedZero) return { status: 'failed' };
+  if (suite.junit === NO_JUNIT) return { status: 'passed', detail: 'exit code 0 (no JUnit by config)' };
+  const ran = cases.filter((c) => c.status === 'passed').length;
+  if (ran === 0)
     return {
-      key: `test:${name}`,
-      stage: 'test',
-      name: `test ${name}`,
-      package: name,
-      cacheKey: key,
-      needs: [`build:${name}`],
-      async run(context): Promise<StepOutcome> {
-        if (!input.affected.has(name)) return { status: 'skipped', detail: 'not affected' };
-        if (pkg.test === false) return { status: 'skipped', detail: 'no tests' };
-        const fromRun = await input.sink.recall(key, 'test');
-        if (fromRun !== undefined) {
-          await input.sink.reuseTestCases(this, name, fromRun);
-          context.log(`passed before with the same inputs in run ${fromRun}`);
-          return { status: 'cached', detail: `from run ${fromRun}` };
-        }
-        const dir = resolveInside(root, pkg.path);
-        const junit = resolveInside(dir, pkg.test.junit);
-        rmSync(junit, { force: true });
-        const result = await run(context, toArgv(pkg.test.run), dir, {
-          timeoutMs: parseDuration(pkg.test.timeout),
-          pkg: name,
-        });
-        const cases = (
-          existsSync(junit) && statSync(junit).isFile() ? parseJUnit(readFileSync(junit, 'utf8')) : []
-        ).map((c) => redactCase(c, input.redactor));
-        await input.sink.testCases(this, name, cases);
-        const failed = cases.filter((c) => c.status === 'failed').length;
-        if (result.exitCode !== 0 || failed > 0) {
-          const detail =
-            failed > 0 ? `${failed} test${failed === 1 ? '' : 's'} failed` : describeExit(result);
-          return { status: 'failed', exitCode: result.exitCode, detail };
-        }
-        await input.sink.remember(key, 'test', name);
-        return { status: 'passed', exitCode: 0, detail: `${cases.length} tests` };
-      },
+      status: 'failed',
+      detail:
+        cases.length === 0
+          ? `no tests counted: nothing written to ${suite.junit}`
+          : 'no tests counted: every test was skipped',
+      help: JUNIT_HELP(suite.junit),
     };
-  });
+  return { status: 'passed', detail: `${cases.length} tests` };
+}
+
+function readCases(junit: string): TestCase[] {
+  return existsSync(junit) && statSync(junit).isFile() ? parseJUnit(readFileSync(junit, 'utf8')) : [];
 }
 
 /** Names come from the pushed code as much as messages do: a test may be named after a secret. */
-function redactCase(c: TestCase, redactor: Redactor): TestCase {
+function redactCase(c: TestCase, redactor: Redactor, suite: Pick<SuiteConfig, 'name'>): TestCase {
   const redact = (text: string) => redactor.redact(text);
   return {
     ...c,
-    suite: redact(c.suite),
+    suite: redact(suite.name && !c.suite ? suite.name : c.suite),
     name: redact(c.name),
     file: c.file === null ? null : redact(c.file),
     message: c.message === null ? null : redact(c.message),
