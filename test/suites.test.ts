@@ -146,4 +146,17 @@ packages:
     expect(detail).toContain('service db');
     expect(detail).toContain('no-such-database-binary');
   });
+
+  it('says which command could not start, and why, instead of a bare failure', async () => {
+    const { run } = setup(`name: fx
+packages:
+  lib: { path: packages/lib, build: false, test: { run: [ng-not-installed, test] } }
+  app: { path: packages/app, test: false, build: false }
+`);
+    const result = await run(['--all']);
+    expect(result.code).toBe(1);
+    expect(result.summary?.failedSteps[0]?.detail).toBe(
+      "could not start ng-not-installed: not found on PATH (the package's and the root's node_modules/.bin come first; is it a dependency?)",
+    );
+  });
 });

@@ -38,6 +38,14 @@ export function commandRunner(envFor: (pkg?: string) => NodeJS.ProcessEnv, redac
 /** Why a command failed, in a few words for the step's detail. */
 export function describeExit(result: ProcessResult): string {
   if (result.outcome === 'timeout') return 'timed out';
-  if (result.outcome === 'spawn') return 'could not start';
+  if (result.outcome === 'spawn') return `could not start ${result.argv[0]}: ${whyNoStart(result.stderr)}`;
   return `exit code ${result.exitCode}`;
+}
+
+/** spawn's error, said for people: ENOENT is a command missing from PATH (or a missing folder). */
+function whyNoStart(stderr: string): string {
+  if (/ENOENT/.test(stderr))
+    return "not found on PATH (the package's and the root's node_modules/.bin come first; is it a dependency?)";
+  if (/EACCES/.test(stderr)) return 'permission denied (not executable)';
+  return stderr.trim().split('\n').at(-1) ?? 'unknown error';
 }
