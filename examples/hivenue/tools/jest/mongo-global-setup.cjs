@@ -1,7 +1,8 @@
 // Starts one MongoDB stand-in for the whole jest run and hands its URI to the test workers
 // through MONGODB_URI (workers inherit this process's environment).
 // The stand-in is ESM-only while jest runs CommonJS, so it lives in a child process.
-// If MONGODB_URI is already set, tests use that server instead (a real MongoDB drops in).
+// If MONGODB_URI is already set (a database the CI started as a service, or a real MongoDB), tests
+// use that server and no stand-in is started.
 const { spawn } = require('node:child_process');
 const path = require('node:path');
 const readline = require('node:readline');

@@ -14,8 +14,16 @@ export async function openTestDatabase(label: string): Promise<TestDatabase> {
   const uri = process.env.MONGODB_URI;
   if (!uri) throw new Error('MONGODB_URI is not set: run tests through jest with the shared preset');
 
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000 });
-  await client.connect();
+  // Under jest's 5 s hook timeout, so an unreachable server fails with its own error, not a timeout.
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 3_000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.close();
+    throw new Error(`cannot reach MongoDB at MONGODB_URI=${withoutPassword(uri)}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
   const db = client.db(`test-${label}-${randomBytes(4).toString('hex')}`);
 
   return {
@@ -26,4 +34,8 @@ export async function openTestDatabase(label: string): Promise<TestDatabase> {
       await client.close();
     },
   };
+}
+
+function withoutPassword(uri: string): string {
+  return uri.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 }
