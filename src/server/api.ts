@@ -5,6 +5,7 @@
 import type { EventEmitter } from 'node:events';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RunEvent } from '../pipeline/run-recorder.js';
+import { ENDED } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { requires } from './access.js';
 import { queryLimit } from './query-limit.js';
@@ -17,8 +18,6 @@ export interface ApiDeps {
   queue: RunQueue;
   events: EventEmitter<{ run: [RunEvent] }>;
 }
-
-const ENDED = ['passed', 'failed', 'cancelled', 'interrupted'];
 
 export async function api(app: FastifyInstance, { store, queue, events }: ApiDeps): Promise<void> {
   const read = requires(store, 'read');

@@ -2,6 +2,10 @@
 import type { Generated } from 'kysely';
 
 export type RunStatus = 'queued' | 'running' | 'passed' | 'failed' | 'cancelled' | 'interrupted';
+/** A run in one of these has not finished: its workspace and cache entries are still in use. */
+export const UNFINISHED: readonly RunStatus[] = ['queued', 'running'];
+/** A run in one of these has finished and will not change again. */
+export const ENDED: readonly RunStatus[] = ['passed', 'failed', 'cancelled', 'interrupted'];
 export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'cached' | 'skipped' | 'cancelled';
 export type TestStatus = 'passed' | 'failed' | 'skipped';
 

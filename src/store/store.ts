@@ -1,18 +1,19 @@
 /** The SQLite store (WAL) under the waggle home: runs, steps, logs, tests, artifacts, cache. */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
-import { type Insertable, Kysely, type Selectable, SqliteDialect } from 'kysely';
+import type SQLite from 'better-sqlite3';
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import { openDatabase } from './database.js';
 import {
   type ArtifactTable,
   type Database,
-  MIGRATIONS,
   type RunStatus,
   type RunTable,
   type StepLogTable,
   type StepStatus,
   type StepTable,
   type TestCaseTable,
+  UNFINISHED,
 } from './schema.js';
 
 export type Run = Selectable<RunTable>;
@@ -25,14 +26,7 @@ export class Store {
   private readonly sqlite: SQLite.Database;
 
   constructor(file: string) {
-    this.sqlite = new SQLite(file);
-    this.sqlite.pragma('journal_mode = WAL');
-    // With WAL, NORMAL survives a crash of the process (not of the machine) and commits without fsync.
-    this.sqlite.pragma('synchronous = NORMAL');
-    this.sqlite.pragma('busy_timeout = 5000');
-    this.sqlite.pragma('foreign_keys = ON');
-    migrate(this.sqlite);
-    this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: this.sqlite }) });
+    ({ db: this.db, sqlite: this.sqlite } = openDatabase(file));
   }
 
   static open(home: string): Store {
@@ -199,7 +193,7 @@ export class Store {
       .updateTable('runs')
       .set({ status: 'cancelled', finished_at: now, error: why })
       .where('id', '=', runId)
-      .where('status', 'in', ['queued', 'running'])
+      .where('status', 'in', [...UNFINISHED])
       .returning('id')
       .execute();
     if (ended.length === 0) return false;
@@ -370,15 +364,5 @@ export class Store {
       .where('kind', '=', kind)
       .executeTakeFirst();
     return row?.run_id;
-  }
-}
-
-function migrate(sqlite: SQLite.Database): void {
-  const applied = sqlite.pragma('user_version', { simple: true }) as number;
-  for (let version = applied; version < MIGRATIONS.length; version++) {
-    sqlite.transaction(() => {
-      sqlite.exec(MIGRATIONS[version] as string);
-      sqlite.pragma(`user_version = ${version + 1}`);
-    })();
   }
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { type RunDetail, runDetail } from '../../server/run-detail.js';
+import { ENDED } from '../../store/schema.js';
 import { Store } from '../../store/store.js';
 import { ApiClient } from '../api-client.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
@@ -9,7 +10,6 @@ import { UsageError } from '../usage-error.js';
 import { runFromCheckout } from './run.js';
 
 const FOLLOW_POLL_MS = 300;
-const ENDED = ['passed', 'failed', 'cancelled', 'interrupted'];
 
 type RunRow = RunDetail['run'];
 interface LogLine {

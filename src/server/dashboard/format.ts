@@ -1,13 +1,12 @@
 /** Small text renderings the pages share: how long, how long ago, how big. Pure, given `now`. */
 import { duration } from '../../notify/facts.js';
+import { UNFINISHED } from '../../store/schema.js';
 import type { Run } from '../../store/store.js';
 
 export { commitSubject, shortSha, testLabel } from '../../notify/facts.js';
 
-export const ACTIVE: readonly Run['status'][] = ['queued', 'running'];
-
 export function isActive(run: Pick<Run, 'status'>): boolean {
-  return ACTIVE.includes(run.status);
+  return UNFINISHED.includes(run.status);
 }
 
 /** A run's time so far: nothing while queued, the clock while running, the total once ended. */
