@@ -26,14 +26,9 @@ export async function identify(store: Store, request: FastifyRequest): Promise<C
   if (header?.startsWith('Bearer ')) return principalOf(store, header.slice('Bearer '.length).trim());
   const sessionId = cookies(request)[SESSION_COOKIE];
   if (!sessionId) return undefined;
-  const session = await store.db
-    .selectFrom('sessions')
-    .innerJoin('api_tokens', 'api_tokens.id', 'sessions.token_id')
-    .select(['sessions.csrf', 'sessions.expires_at', 'api_tokens.id', 'api_tokens.name', 'api_tokens.role'])
-    .where('sessions.id', '=', sessionId)
-    .executeTakeFirst();
-  if (!session || session.expires_at < Date.now()) return undefined;
-  return { tokenId: session.id, name: session.name, role: session.role, csrf: session.csrf };
+  const session = await store.sessions.live(sessionId, Date.now());
+  if (!session) return undefined;
+  return { tokenId: session.tokenId, name: session.name, role: session.role, csrf: session.csrf };
 }
 
 /** A preHandler: 401 without a caller, 403 without the permission or, for a form post, the CSRF token. */
@@ -66,23 +61,20 @@ export async function createSession(
 ): Promise<{ id: string; maxAgeSeconds: number }> {
   const id = randomBytes(24).toString('base64url');
   const now = Date.now();
-  await store.db.deleteFrom('sessions').where('expires_at', '<', now).execute();
-  await store.db
-    .insertInto('sessions')
-    .values({
-      id,
-      token_id: tokenId,
-      csrf: randomBytes(24).toString('base64url'),
-      created_at: now,
-      expires_at: now + SESSION_HOURS * 3_600_000,
-    })
-    .execute();
+  await store.sessions.removeExpired(now);
+  await store.sessions.create({
+    id,
+    tokenId,
+    csrf: randomBytes(24).toString('base64url'),
+    createdAt: now,
+    expiresAt: now + SESSION_HOURS * 3_600_000,
+  });
   return { id, maxAgeSeconds: SESSION_HOURS * 3600 };
 }
 
 export async function endSession(store: Store, request: FastifyRequest): Promise<void> {
   const sessionId = cookies(request)[SESSION_COOKIE];
-  if (sessionId) await store.db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+  if (sessionId) await store.sessions.remove(sessionId);
 }
 
 export function sessionCookie(id: string, maxAgeSeconds: number, secure: boolean): string {

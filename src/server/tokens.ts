@@ -32,25 +32,14 @@ export function hashToken(token: string): string {
 
 export async function createToken(store: Store, name: string, role: Role): Promise<string> {
   const token = `wgl_${randomBytes(24).toString('base64url')}`;
-  await store.db
-    .insertInto('api_tokens')
-    .values({ name, role, hash: hashToken(token), created_at: Date.now() })
-    .execute();
+  await store.tokens.create({ name, role, hash: hashToken(token) });
   return token;
 }
 
 export async function principalOf(store: Store, token: string): Promise<Principal | undefined> {
   // Looking up by hash compares digests, never the secret itself, so timing reveals nothing useful.
-  const row = await store.db
-    .selectFrom('api_tokens')
-    .selectAll()
-    .where('hash', '=', hashToken(token))
-    .executeTakeFirst();
+  const row = await store.tokens.byHash(hashToken(token));
   if (!row) return undefined;
-  await store.db
-    .updateTable('api_tokens')
-    .set({ last_used_at: Date.now() })
-    .where('id', '=', row.id)
-    .execute();
+  await store.tokens.markUsed(row.id);
   return { tokenId: row.id, name: row.name, role: row.role };
 }

@@ -15,6 +15,8 @@ import {
   type TestCaseTable,
   UNFINISHED,
 } from './schema.js';
+import { Sessions } from './sessions.js';
+import { Tokens } from './tokens.js';
 
 export type Run = Selectable<RunTable>;
 export type StepRow = Selectable<StepTable>;
@@ -24,9 +26,14 @@ export type ArtifactRow = Selectable<ArtifactTable>;
 export class Store {
   readonly db: Kysely<Database>;
   private readonly sqlite: SQLite.Database;
+  readonly tokens: Tokens;
+  readonly sessions: Sessions;
 
   constructor(file: string) {
-    ({ db: this.db, sqlite: this.sqlite } = openDatabase(file));
+    const connection = openDatabase(file);
+    ({ db: this.db, sqlite: this.sqlite } = connection);
+    this.tokens = new Tokens(connection);
+    this.sessions = new Sessions(connection);
   }
 
   static open(home: string): Store {

@@ -24,12 +24,7 @@ export function registerTokens(program: Command): void {
         throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
       const store = openStore();
       try {
-        const exists = await store.db
-          .selectFrom('api_tokens')
-          .select('id')
-          .where('name', '=', name)
-          .executeTakeFirst();
-        if (exists)
+        if (await store.tokens.byName(name))
           throw new UsageError(`a token named "${name}" exists; revoke it first or choose another name`);
         console.log(await createToken(store, name, options.role as Role));
         console.error(
@@ -46,11 +41,7 @@ export function registerTokens(program: Command): void {
     .action(async () => {
       const store = openStore();
       try {
-        const rows = await store.db
-          .selectFrom('api_tokens')
-          .select(['name', 'role', 'created_at', 'last_used_at'])
-          .execute();
-        for (const row of rows) {
+        for (const row of await store.tokens.list()) {
           const used = row.last_used_at ? new Date(row.last_used_at).toISOString() : 'never used';
           console.log(`${row.name.padEnd(20)} ${row.role.padEnd(9)} ${used}`);
         }
@@ -65,14 +56,7 @@ export function registerTokens(program: Command): void {
     .action(async (name: string) => {
       const store = openStore();
       try {
-        const row = await store.db
-          .selectFrom('api_tokens')
-          .select('id')
-          .where('name', '=', name)
-          .executeTakeFirst();
-        if (!row) throw new UsageError(`no token named "${name}"`);
-        await store.db.deleteFrom('sessions').where('token_id', '=', row.id).execute();
-        await store.db.deleteFrom('api_tokens').where('id', '=', row.id).execute();
+        if (!(await store.tokens.revoke(name))) throw new UsageError(`no token named "${name}"`);
         console.error(`token "${name}" revoked`);
       } finally {
         await store.close();
