@@ -127,7 +127,5 @@ export async function api(app: FastifyInstance, { store, queue, events }: ApiDep
       .send(cancelled ? { cancelled: id } : { error: `run ${id} has already ended` });
   });
 
-  app.get('/api/audit', { preHandler: requires(store, 'admin') }, async () =>
-    store.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(500).execute(),
-  );
+  app.get('/api/audit', { preHandler: requires(store, 'admin') }, async () => store.audit.recent(500));
 }

@@ -3,7 +3,6 @@
  * so a button on a page and a call to the API leave the same trace.
  */
 import type { Run, Store } from '../store/store.js';
-import { audit } from './audit.js';
 import type { RunQueue } from './run-queue.js';
 
 export interface Actor {
@@ -14,7 +13,7 @@ export interface Actor {
 /** Queues the same commit again with the same options; returns the new run's id. */
 export async function rerunRun(store: Store, queue: RunQueue, run: Run, actor: Actor): Promise<number> {
   const rerun = await store.queueAgain(run, { trigger: 'rerun' });
-  await audit(store, {
+  await store.audit.record({
     actor: actor.name,
     action: 'run.rerun',
     target: `run ${run.id}`,
@@ -33,7 +32,7 @@ export async function cancelRun(
   actor: Actor,
 ): Promise<boolean> {
   const cancelled = await queue.cancel(runId);
-  await audit(store, {
+  await store.audit.record({
     actor: actor.name,
     action: 'run.cancel',
     target: `run ${runId}`,

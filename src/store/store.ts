@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type SQLite from 'better-sqlite3';
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import { AuditLog } from './audit.js';
 import { openDatabase } from './database.js';
 import {
   type ArtifactTable,
@@ -28,12 +29,14 @@ export class Store {
   private readonly sqlite: SQLite.Database;
   readonly tokens: Tokens;
   readonly sessions: Sessions;
+  readonly audit: AuditLog;
 
   constructor(file: string) {
     const connection = openDatabase(file);
     ({ db: this.db, sqlite: this.sqlite } = connection);
     this.tokens = new Tokens(connection);
     this.sessions = new Sessions(connection);
+    this.audit = new AuditLog(connection);
   }
 
   static open(home: string): Store {

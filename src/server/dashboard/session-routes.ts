@@ -5,7 +5,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../store/store.js';
 import { createSession, endSession, identify, requires, sessionCookie } from '../access.js';
-import { audit } from '../audit.js';
 import { principalOf } from '../tokens.js';
 import { type LoginProblem, loginPage } from './login-page.js';
 import { sendPage } from './send-page.js';
@@ -38,7 +37,7 @@ export async function sessionRoutes(
       return sendPage(reply, loginPage(UNKNOWN_TOKEN), 401);
     }
     const session = await createSession(store, principal.tokenId);
-    await audit(store, {
+    await store.audit.record({
       actor: principal.name,
       action: 'dashboard.login',
       target: `token ${principal.name} (${principal.role})`,
@@ -54,7 +53,11 @@ export async function sessionRoutes(
     { preHandler: requires(store, 'read', (reply) => reply.redirect('/login', 303)) },
     async (request, reply) => {
       await endSession(store, request);
-      await audit(store, { actor: request.caller?.name ?? '?', action: 'dashboard.logout', ip: request.ip });
+      await store.audit.record({
+        actor: request.caller?.name ?? '?',
+        action: 'dashboard.logout',
+        ip: request.ip,
+      });
       return reply.header('set-cookie', sessionCookie('', 0, secureCookies)).redirect('/login', 303);
     },
   );
