@@ -1,0 +1,49 @@
+/**
+ * One package of waggle.yml from its folder: built when it has a build script, a site when it
+ * holds an Angular project, else a service when it has a start script; then its suites.
+ */
+import type { PackageManifest } from '../../workspace/graph.js';
+import { findE2e } from './e2e.js';
+import { backEndFolder, findAngular } from './layout.js';
+import { dependsOn, fromPackage } from './package-folder.js';
+import { serviceStart } from './service-start.js';
+import { detectSuites } from './suites.js';
+import type { Context, DetectedPackage, YamlPath } from './types.js';
+
+export function detectPackage(
+  context: Context,
+  name: string,
+  folder: string,
+  manifest: PackageManifest,
+): DetectedPackage {
+  const { read, detection } = context;
+  const at: YamlPath = ['packages', name];
+  const note = (path: YamlPath, lines: string[]) => detection.notes.push({ at: [...at, ...path], lines });
+  const scripts = manifest.scripts ?? {};
+  const angular = findAngular(read, folder);
+  const pkg: DetectedPackage = { path: folder, build: scripts.build ? ['npm', 'run', 'build'] : false };
+
+  if (angular) {
+    const base = fromPackage(folder, angular.outputBase);
+    if (base !== 'dist' && !base.startsWith('dist/')) pkg.outputs = [base];
+    pkg.site = { dist: fromPackage(folder, angular.dist) };
+    const server = backEndFolder(context.root, folder);
+    if (server && dependsOn(manifest, 'express'))
+      note(
+        ['site'],
+        [
+          `${server}/ holds an Express server: its tests run here, but a package is released as a site`,
+          'or a service, not both, and this one is released as the Angular site.',
+        ],
+      );
+  } else if (scripts.start) {
+    pkg.service = { port: context.port++, ...serviceStart(context, folder, scripts, pkg, note) };
+  }
+
+  findE2e(context, folder, manifest, scripts);
+  const suites = detectSuites(context, folder, manifest, angular);
+  pkg.test = suites.test;
+  if (suites.env && Object.keys(suites.env).length > 0) pkg.env = suites.env;
+  for (const { path, lines } of suites.notes) note(path, lines);
+  return pkg;
+}
