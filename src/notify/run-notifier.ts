@@ -47,20 +47,16 @@ export class RunNotifier {
       retry: this.options.retry,
       recorder: {
         attempt: async (attempt) => {
-          await store.db
-            .insertInto('notification_attempts')
-            .values({
-              run_id: run.id,
-              contact: attempt.contactName,
-              channel: attempt.channel,
-              event: attempt.event,
-              attempt: attempt.attempt,
-              ok: attempt.ok ? 1 : 0,
-              status: attempt.status ?? null,
-              error: attempt.error ?? null,
-              at: attempt.at,
-            })
-            .execute();
+          await store.notifications.record(run.id, {
+            contact: attempt.contactName,
+            channel: attempt.channel,
+            event: attempt.event,
+            attempt: attempt.attempt,
+            ok: attempt.ok,
+            status: attempt.status ?? null,
+            error: attempt.error ?? null,
+            at: attempt.at,
+          });
         },
       },
     });

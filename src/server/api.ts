@@ -10,7 +10,6 @@ import type { Store } from '../store/store.js';
 import { requires } from './access.js';
 import { queryLimit } from './query-limit.js';
 import { cancelRun, rerunRun } from './run-actions.js';
-import { runDetail } from './run-detail.js';
 import type { RunQueue } from './run-queue.js';
 
 export interface ApiDeps {
@@ -30,7 +29,7 @@ export async function api(app: FastifyInstance, { store, queue, events }: ApiDep
   });
 
   app.get('/api/runs/:id', { preHandler: read }, async (request, reply) => {
-    const detail = await runDetail(store, runId(request));
+    const detail = await store.runDetail(runId(request));
     return detail ?? reply.code(404).send({ error: `no run ${runId(request)}` });
   });
 

@@ -12,7 +12,9 @@ describe('openDatabase', () => {
     expect(first.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(first.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(first.sqlite.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    first.sqlite.prepare("INSERT INTO deliveries VALUES ('d1', 'push', 1, 'ignored', NULL, NULL, '{}')").run();
+    first.sqlite
+      .prepare("INSERT INTO deliveries VALUES ('d1', 'push', 1, 'ignored', NULL, NULL, '{}')")
+      .run();
     await first.db.destroy();
 
     // Opening again applies nothing twice (an ALTER TABLE run again would throw) and keeps the rows.

@@ -5,6 +5,8 @@ import type SQLite from 'better-sqlite3';
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import { AuditLog } from './audit.js';
 import { openDatabase } from './database.js';
+import { NotificationAttempts } from './notification-attempts.js';
+import { type RunDetail, readRunDetail } from './run-detail.js';
 import {
   type ArtifactTable,
   type Database,
@@ -30,6 +32,7 @@ export class Store {
   readonly tokens: Tokens;
   readonly sessions: Sessions;
   readonly audit: AuditLog;
+  readonly notifications: NotificationAttempts;
 
   constructor(file: string) {
     const connection = openDatabase(file);
@@ -37,11 +40,17 @@ export class Store {
     this.tokens = new Tokens(connection);
     this.sessions = new Sessions(connection);
     this.audit = new AuditLog(connection);
+    this.notifications = new NotificationAttempts(connection);
   }
 
   static open(home: string): Store {
     mkdirSync(home, { recursive: true });
     return new Store(join(home, 'waggle.db'));
+  }
+
+  /** A run with its steps, tests, artifacts and notifications: the one read across concerns. */
+  runDetail(id: number): Promise<RunDetail | undefined> {
+    return readRunDetail(this, id);
   }
 
   close(): Promise<void> {

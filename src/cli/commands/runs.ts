@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type RunDetail, runDetail } from '../../server/run-detail.js';
+import type { RunDetail } from '../../store/run-detail.js';
 import { ENDED } from '../../store/schema.js';
 import { Store } from '../../store/store.js';
 import { ApiClient } from '../api-client.js';
@@ -54,7 +54,7 @@ export function registerRuns(program: Command, setExit: (code: number) => void):
       const client = ApiClient.from(options.server);
       const detail = client
         ? await client.get<RunDetail>(`/api/runs/${runId(id)}`)
-        : await withStore((store) => runDetail(store, runId(id)));
+        : await withStore((store) => store.runDetail(runId(id)));
       if (!detail) throw new UsageError(`no run ${id} (see "waggle runs list")`);
       if (options.json) {
         console.log(JSON.stringify(detail, null, 2));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunDetail } from '../run-detail.js';
+import type { RunDetail } from '../../store/run-detail.js';
 import { runPage } from './run-page.js';
 
 const NOW = Date.UTC(2025, 0, 1, 12);

@@ -1,5 +1,5 @@
 /** One run: what was built, its stages and steps, the live log, tests, artifacts, notifications. */
-import type { RunDetail } from '../run-detail.js';
+import type { RunDetail } from '../../store/run-detail.js';
 import { can } from '../tokens.js';
 import { isActive, isoTime, runDuration, shortSha, timeAgo } from './format.js';
 import { html, type SafeHtml } from './html.js';

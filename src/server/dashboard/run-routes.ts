@@ -3,7 +3,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../../store/store.js';
 import { type Caller, requires } from '../access.js';
 import { cancelRun, rerunRun } from '../run-actions.js';
-import { runDetail } from '../run-detail.js';
 import type { RunQueue } from '../run-queue.js';
 import { errorPage } from './error-page.js';
 import { runPage } from './run-page.js';
@@ -40,7 +39,7 @@ export async function runRoutes(app: FastifyInstance, { store, queue, now = Date
   );
 
   app.get('/runs/:id', { preHandler: read }, async (request, reply) => {
-    const detail = Number.isSafeInteger(runId(request)) ? await runDetail(store, runId(request)) : undefined;
+    const detail = Number.isSafeInteger(runId(request)) ? await store.runDetail(runId(request)) : undefined;
     if (!detail) return noRun(request, reply);
     return sendPage(reply, runPage({ viewer: caller(request), detail, now: now() }));
   });
