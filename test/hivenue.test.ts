@@ -4,14 +4,13 @@
  */
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../src/pipeline/summary.js';
 import { waggle } from './helpers/cli.js';
-import { commitAll, repoFrom } from './helpers/repo.js';
+import { hivenueRepo } from './helpers/hivenue.js';
+import { commitAll } from './helpers/repo.js';
 
-const REFERENCE_APP = new URL('../examples/hivenue', import.meta.url).pathname;
-const BUILD_LEFTOVERS = new Set(['node_modules', 'dist', 'reports', '.angular', '.waggle', 'coverage']);
 const SERVICES = ['ai-model', 'platform', 'billing', 'admin'];
 
 describe('waggle run on the Hivenue reference app', () => {
@@ -26,8 +25,8 @@ describe('waggle run on the Hivenue reference app', () => {
     };
   };
 
-  beforeAll(() => {
-    repo = repoFrom(REFERENCE_APP, 'riipen', (path) => BUILD_LEFTOVERS.has(basename(path)));
+  beforeAll(async () => {
+    repo = await hivenueRepo();
     home = mkdtempSync(join(tmpdir(), 'waggle-hivenue-'));
   });
 

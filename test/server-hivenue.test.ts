@@ -5,18 +5,17 @@
  * webhook is found by polling GitHub for branch heads.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Store } from '../src/store/store.js';
 import { git } from '../src/workspace/git.js';
 import { startFakeGitHub } from './helpers/fake-github.js';
 import { deliver, pushPayload } from './helpers/github.js';
+import { hivenueRepo } from './helpers/hivenue.js';
 import { type Mail, parseMail, Receiver, startSmtp } from './helpers/receivers.js';
-import { commitAll, repoFrom } from './helpers/repo.js';
+import { commitAll } from './helpers/repo.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
-const REFERENCE_APP = new URL('../examples/hivenue', import.meta.url).pathname;
-const BUILD_LEFTOVERS = new Set(['node_modules', 'dist', 'reports', '.angular', '.waggle', 'coverage']);
 const SECRET = 'hivenue-webhook-secret';
 const GITHUB_TOKEN = 'ghp_hivenueTestToken123456';
 const SLACK_PATH = '/services/T01/B02/hivenueSlackSecret42';
@@ -46,7 +45,7 @@ describe('waggle serve on the reference app', () => {
       heads: () => ({ riipen: git(repo, ['rev-parse', 'riipen']) }),
     });
     smtp = await startSmtp({ user: 'waggle', password: 'smtp-secret' });
-    repo = repoFrom(REFERENCE_APP, 'riipen', (path) => BUILD_LEFTOVERS.has(basename(path)));
+    repo = await hivenueRepo();
     // Hivenue's waggle.yml, pointed at the neighbours of this test.
     const config = readFileSync(join(repo, 'waggle.yml'), 'utf8')
       .replace(/contacts:\n( {2}- .*\n)+/, '')
@@ -115,14 +114,10 @@ describe('waggle serve on the reference app', () => {
       target_url: `https://ci.hivenue.example/runs/${run.id}`,
     });
 
-    const attempts = await store.db
-      .selectFrom('notification_attempts')
-      .selectAll()
-      .where('run_id', '=', run.id)
-      .execute();
+    const attempts = await store.notifications.ofRun(run.id);
     expect(
       attempts
-        .filter((a) => a.ok === 1)
+        .filter((a) => a.ok)
         .map((a) => a.channel)
         .sort(),
     ).toEqual(['email', 'github', 'github', 'slack']);
