@@ -107,7 +107,7 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
     repo,
     sha,
     base,
-    why: options.all ? '--all' : 'no earlier passed run',
+    why: options.all ? '--all' : 'no passed run of an earlier commit on this branch',
     env,
   });
   const { graph, affected } = scope;

@@ -47,7 +47,11 @@ export async function summarizeRun(store: Store, runId: number, status: RunStatu
         ? undefined
         : {
             status: combine(suites.map((s) => s.status)),
-            detail: suites.find((s) => s.status === 'failed')?.detail ?? suites[0]?.detail ?? null,
+            // One suite speaks for itself; several are told apart ("client: 6 tests; server: cached").
+            detail:
+              suites.length === 1
+                ? (suites[0]?.detail ?? null)
+                : suites.map((s) => `${s.key.split(':').at(-1)}: ${s.detail ?? s.status}`).join('; '),
           };
     const own = cases.filter((c) => c.package === name);
     const count = (wanted: string) => own.filter((c) => c.status === wanted).length;
