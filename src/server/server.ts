@@ -46,6 +46,8 @@ export interface WaggleServer {
   mirror: Mirror;
   /** Every run event as it happens, for live views. */
   events: EventEmitter<{ run: [RunEvent] }>;
+  /** Every route the server answers, as registered: what access checks are tested against. */
+  routes: readonly { method: string; url: string }[];
   listen(port: number, host: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -74,6 +76,11 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
   // Fastify's 1 MB body limit everywhere but the webhook (whose parser allows GitHub's 25 MB), and
   // a request that dribbles in for over a minute is dropped rather than holding a body turn.
   const app = Fastify({ logger: options.logger ?? false, requestTimeout: 60_000 });
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
   const queue = new RunQueue({
     store,
     home: options.home,
@@ -135,6 +142,7 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
 
   return {
     app,
+    routes,
     queue,
     mirror,
     events,
