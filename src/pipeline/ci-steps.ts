@@ -67,12 +67,13 @@ export interface CiPlanInput {
 export function planCiSteps(input: CiPlanInput): Step[] {
   const root = join(input.workspace, input.configDir);
   const run = commandRunner((pkg) => input.envFor(pkg), input.redactor);
-  const byStage: Record<StageName, () => Step[]> = {
+  // The CI stages; the ones after package belong to deploys and rollouts, planned elsewhere.
+  const byStage: Partial<Record<StageName, () => Step[]>> = {
     checkout: () => [checkoutStep(input, run)],
     install: () => [installStep(input, root, run)],
     build: () => buildSteps(input, root, run),
     test: () => testSteps(input, root, run),
     package: () => packageSteps(input, root),
   };
-  return STAGES.slice(0, STAGES.indexOf(input.until) + 1).flatMap((stage) => byStage[stage]());
+  return STAGES.slice(0, STAGES.indexOf(input.until) + 1).flatMap((stage) => byStage[stage]?.() ?? []);
 }

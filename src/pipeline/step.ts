@@ -1,6 +1,19 @@
 /** What the engine runs: steps with dependencies, grouped in stages for people to read. */
 
-export const STAGES = ['checkout', 'install', 'build', 'test', 'package'] as const;
+/** The whole pipeline, in order; a stage a plan does not use is simply absent from its run. */
+export const STAGES = [
+  'checkout',
+  'install',
+  'build',
+  'test',
+  'package',
+  'staging',
+  'e2e',
+  'approval',
+  'production',
+  'bake',
+  'report',
+] as const;
 export type StageName = (typeof STAGES)[number];
 
 export type FinalStatus = 'passed' | 'failed' | 'cached' | 'skipped' | 'cancelled';
