@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.js';
-import { MissingVariableError } from '../config/secrets.js';
+import { WaggleError } from '../errors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerHooks } from './commands/hooks.js';
@@ -14,7 +14,6 @@ import { registerServe } from './commands/serve.js';
 import { registerTokens } from './commands/tokens.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK } from './exit-codes.js';
-import { UsageError } from './usage-error.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = EXIT_OK;
@@ -71,9 +70,11 @@ function reportError(error: unknown, verbose: boolean): number {
     for (const issue of error.issues) console.error(`${issue.path}: ${issue.message}`);
     return EXIT_BAD_INPUT;
   }
-  if (error instanceof UsageError || error instanceof MissingVariableError) {
+  if (error instanceof WaggleError) {
+    // A failed command says which, with its exit code and last lines: a reason, not a crash.
     console.error(`waggle: ${error.message}`);
-    return EXIT_BAD_INPUT;
+    if (verbose && error.stack) console.error(error.stack);
+    return error.exitStatus === 2 ? EXIT_BAD_INPUT : EXIT_FAILED;
   }
   const message = error instanceof Error ? error.message : String(error);
   console.error(`waggle: ${message}`);

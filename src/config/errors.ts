@@ -1,3 +1,5 @@
+import { BadInputError } from '../errors.js';
+
 /** A problem in waggle.yml, located by its dotted path (`packages.billing.path`). */
 export interface ConfigIssue {
   path: string;
@@ -5,7 +7,7 @@ export interface ConfigIssue {
 }
 
 /** Bad configuration: the CLI prints each issue as `path: message` and exits 2. */
-export class ConfigError extends Error {
+export class ConfigError extends BadInputError {
   constructor(
     readonly file: string,
     readonly issues: ConfigIssue[],

@@ -4,6 +4,7 @@
  * waggle's own variables (WAGGLE_WEBHOOK_SECRET, WAGGLE_TOKEN, ...) are never readable this way:
  * the config comes from a pushed commit.
  */
+import { BadInputError } from '../errors.js';
 import { type ConfigIssue, formatPath } from './errors.js';
 
 const REFERENCE = /\$\{\{\s*(secrets|vars)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
@@ -12,7 +13,7 @@ const REFERENCE = /\$\{\{\s*(secrets|vars)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 export const RESERVED_PREFIX = 'WAGGLE_';
 export const RESERVED_REFERENCE_MESSAGE = "waggle's own variables (WAGGLE_*) cannot be referenced";
 
-export class MissingVariableError extends Error {
+export class MissingVariableError extends BadInputError {
   constructor(
     readonly variable: string,
     reason = `environment variable ${variable} is not set`,

@@ -1,5 +1,7 @@
+import { FailedOperationError } from '../errors.js';
+
 /** A process that failed: what ran, where, how it ended and what it said. */
-export class ExecError extends Error {
+export class ExecError extends FailedOperationError {
   constructor(
     readonly argv: readonly string[],
     readonly cwd: string,

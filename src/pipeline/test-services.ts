@@ -3,6 +3,7 @@
  * shared by every later suite, stopped when the run ends. Plain commands, never a shell, each in
  * its own process group so stopping one takes whatever it started along.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -11,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestServiceConfig } from '../config/schema.js';
 import { interpolate } from '../config/secrets.js';
 import { parseDuration } from '../config/units.js';
+import { FailedOperationError } from '../errors.js';
 import { toArgv } from '../exec/argv.js';
 import type { Redactor } from '../exec/redact.js';
 
@@ -34,7 +36,7 @@ export interface TestServicesOptions {
 export type ServiceFailure = 'config' | 'in-use' | 'spawn' | 'exit' | 'timeout' | 'cancelled';
 
 /** A service that could not be had: which, why, and the last lines it printed. */
-export class ServiceError extends Error {
+export class ServiceError extends FailedOperationError {
   constructor(
     readonly service: string,
     readonly reason: ServiceFailure,

@@ -6,8 +6,9 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isInside } from '../config/paths.js';
+import { FailedOperationError } from '../errors.js';
 
-export class PathEscapeError extends Error {
+export class PathEscapeError extends FailedOperationError {
   constructor(
     readonly path: string,
     readonly root: string,
