@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { toArgv } from '../../exec/argv.js';
 import { resolveInside } from '../../workspace/inside.js';
 import { TreeCache } from '../../workspace/tree-cache.js';
-import type { CiPlanInput } from '../ci-steps.js';
+import type { CiPlanInput } from '../ci-plan-input.js';
 import type { Step, StepOutcome } from '../step.js';
 import { describeExit, type RunCommand } from './run-command.js';
 

@@ -1,6 +1,6 @@
 /** checkout: a fresh clone of the repository at exactly the commit being run. */
 import { rmSync } from 'node:fs';
-import type { CiPlanInput } from '../ci-steps.js';
+import type { CiPlanInput } from '../ci-plan-input.js';
 import type { Step } from '../step.js';
 import type { RunCommand } from './run-command.js';
 

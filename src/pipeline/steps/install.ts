@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256 } from '../../workspace/cache-key.js';
 import { TreeCache } from '../../workspace/tree-cache.js';
-import type { CiPlanInput } from '../ci-steps.js';
+import type { CiPlanInput } from '../ci-plan-input.js';
 import type { Step } from '../step.js';
 import { describeExit, type RunCommand } from './run-command.js';
 

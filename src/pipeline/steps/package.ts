@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { suiteStepKey, suitesOf } from '../../config/suites.js';
 import { buildArtifact, findArtifact } from '../../workspace/artifact.js';
-import type { CiPlanInput } from '../ci-steps.js';
+import type { CiPlanInput } from '../ci-plan-input.js';
 import type { Step, StepOutcome } from '../step.js';
 
 export function packageSteps(input: CiPlanInput, root: string): Step[] {

@@ -12,7 +12,7 @@ import type { Redactor } from '../../exec/redact.js';
 import { parseJUnit, type TestCase } from '../../reports/junit.js';
 import { JUNIT_HELP } from '../../reports/junit-help.js';
 import { resolveInside } from '../../workspace/inside.js';
-import type { CiPlanInput } from '../ci-steps.js';
+import type { CiPlanInput } from '../ci-plan-input.js';
 import type { Step, StepOutcome } from '../step.js';
 import { describeExit, type RunCommand } from './run-command.js';
 
