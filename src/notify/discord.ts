@@ -3,7 +3,7 @@
  * `allowed_mentions` is empty so an "@everyone" in a commit message pings nobody.
  * Discord's limits: content 2000 characters, embed title 256, description 4096, field value 1024.
  */
-import { type Channel, required } from './channel.js';
+import { chatWebhook } from './chat-webhook.js';
 import {
   commitSubject,
   duration,
@@ -16,16 +16,8 @@ import {
   truncate,
 } from './facts.js';
 import type { Notification, NotificationState } from './notification.js';
-import { postJson } from './post-json.js';
 
-export const discord: Channel = {
-  id: 'discord',
-  async send(notification, contact, context) {
-    const url = context.secret(required(contact.discord, 'contacts[].discord'));
-    const body = JSON.stringify(discordMessage(notification));
-    return postJson(url, body, { service: 'Discord', timeoutMs: context.timeoutMs });
-  },
-};
+export const discord = chatWebhook('discord', 'Discord', discordMessage);
 
 /** Below the 4096 of a description, so the whole embed stays under Discord's 6000. */
 const DESCRIPTION_CHARS = 3500;

@@ -3,7 +3,7 @@
  * notifications and old clients show); `blocks` lay out the same facts with one section per
  * failing test. Both use Slack's mrkdwn, in which only &, < and > must be escaped.
  */
-import { type Channel, required } from './channel.js';
+import { chatWebhook } from './chat-webhook.js';
 import {
   commitSubject,
   duration,
@@ -17,21 +17,13 @@ import {
 } from './facts.js';
 import type { Notification } from './notification.js';
 import { plainText } from './plain-text.js';
-import { postJson } from './post-json.js';
 
 /** Slack refuses a section whose text passes 3000 characters. */
 const SECTION_CHARS = 3000;
 /** Slack takes at most 50 blocks a message. */
 const MAX_STEPS = 20;
 
-export const slack: Channel = {
-  id: 'slack',
-  async send(notification, contact, context) {
-    const url = context.secret(required(contact.slack, 'contacts[].slack'));
-    const body = JSON.stringify(slackMessage(notification));
-    return postJson(url, body, { service: 'Slack', timeoutMs: context.timeoutMs });
-  },
-};
+export const slack = chatWebhook('slack', 'Slack', slackMessage);
 
 export function slackMessage(n: Notification): { text: string; blocks: unknown[] } {
   const section = (text: string) => ({

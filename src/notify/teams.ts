@@ -3,7 +3,7 @@
  * Teams Workflows webhooks ("Post to a channel when a webhook request is received"), which replace
  * the retired Office 365 connectors, read exactly this shape; legacy incoming webhooks take it too.
  */
-import { type Channel, required } from './channel.js';
+import { chatWebhook } from './chat-webhook.js';
 import {
   commitSubject,
   duration,
@@ -15,16 +15,8 @@ import {
   testLabel,
 } from './facts.js';
 import type { Notification, NotificationState } from './notification.js';
-import { postJson } from './post-json.js';
 
-export const teams: Channel = {
-  id: 'teams',
-  async send(notification, contact, context) {
-    const url = context.secret(required(contact.teams, 'contacts[].teams'));
-    const body = JSON.stringify(teamsMessage(notification));
-    return postJson(url, body, { service: 'Teams', timeoutMs: context.timeoutMs });
-  },
-};
+export const teams = chatWebhook('teams', 'Teams', teamsMessage);
 
 const COLOR: Record<NotificationState, string> = {
   pending: 'accent',
