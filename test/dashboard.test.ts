@@ -59,7 +59,7 @@ describe('the dashboard in a browser', () => {
     return page;
   }
 
-  const runCount = async () => (await store.recentRuns(1000)).length;
+  const runCount = async () => (await store.runs.recent(1000)).length;
 
   beforeAll(async () => {
     const repo = repoFrom(join(FIXTURES, 'mini'));
@@ -188,18 +188,14 @@ describe('the dashboard in a browser', () => {
 
   it('lets an operator cancel a run waiting in the queue', async () => {
     // Recorded but not handed to the worker, so it stays queued for as long as the test needs.
-    const pushed = await store.getRun(pushedRun);
-    const waiting = await store.createRun({
+    const pushed = await store.runs.get(pushedRun);
+    const waiting = await store.runs.create({
       repo: pushed?.repo ?? '',
       branch: 'main',
       sha,
-      base_sha: null,
       author: 'Nassim',
       message: 'waiting its turn',
       trigger: 'push',
-      options: null,
-      delivery_id: null,
-      retry_of: null,
     });
     const page = await signIn(tokens.operator);
     await page.goto(`${url}/runs/${waiting}`);
@@ -211,7 +207,7 @@ describe('the dashboard in a browser', () => {
     await page.locator('#run-status.cancelled').waitFor();
     expect(page.url()).toBe(`${url}/runs/${waiting}`);
     expect(await page.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
-    expect((await store.getRun(waiting))?.status).toBe('cancelled');
+    expect((await store.runs.get(waiting))?.status).toBe('cancelled');
     const audit = (await store.audit.recent(500)).filter((entry) => entry.action === 'run.cancel');
     expect(audit).toContainEqual(expect.objectContaining({ actor: 'operator-1', target: `run ${waiting}` }));
     await page.context().close();

@@ -142,7 +142,7 @@ describe('a single-package MEAN app', () => {
       );
       const served = await vi.waitFor(
         async () => {
-          const row = await server?.store.getRun(body.run as number);
+          const row = await server?.store.runs.get(body.run as number);
           expect(['passed', 'failed', 'cancelled']).toContain(row?.status);
           return JSON.parse(row?.summary ?? '{}') as RunSummary;
         },

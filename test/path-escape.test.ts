@@ -57,7 +57,7 @@ describe('paths that lead out of the workspace', () => {
       const { body } = await deliver(server.url, 'escape-secret', pushPayload('main', sha));
       const run = await vi.waitFor(
         async () => {
-          const row = await server.store.getRun(body.run as number);
+          const row = await server.store.runs.get(body.run as number);
           expect(row?.status).toBe('failed');
           return row;
         },

@@ -36,7 +36,7 @@ describe('runs whose holder is gone', () => {
       branch: 'main',
       trigger: 'push',
     });
-    await store.startRun(id, { owner, expiresAt: Date.now() + leaseMs }, Date.now());
+    await store.runs.start(id, { owner, expiresAt: Date.now() + leaseMs }, Date.now());
     return id;
   };
 
@@ -69,21 +69,17 @@ describe('runs whose holder is gone', () => {
   });
 
   it('recovers a run whose holder pid is alive once its lease runs out, and runs it again', async () => {
-    expect((await store.getRun(1))?.status).toBe('running'); // its lease has not run out yet
+    expect((await store.runs.get(1))?.status).toBe('running'); // its lease has not run out yet
     const retry = await vi.waitFor(
       async () => {
-        const row = await store.db
-          .selectFrom('runs')
-          .selectAll()
-          .where('retry_of', '=', 1)
-          .executeTakeFirst();
+        const row = (await store.runs.recent(1_000)).find((run) => run.retry_of === 1);
         expect(row?.status).toBe('passed');
         return row;
       },
       { timeout: 60_000, interval: 200 },
     );
     expect(retry?.retry_of).toBe(1);
-    expect(await store.getRun(1)).toMatchObject({
+    expect(await store.runs.get(1)).toMatchObject({
       status: 'interrupted',
       error: 'the server stopped mid-run',
     });
@@ -96,7 +92,7 @@ describe('runs whose holder is gone', () => {
       headers: { authorization: `Bearer ${operator}` },
     });
     expect(response.status).toBe(202);
-    expect((await store.getRun(id))?.status).toBe('cancelled');
+    expect((await store.runs.get(id))?.status).toBe('cancelled');
     const again = await fetch(`${url}/api/runs/${id}/cancel`, {
       method: 'POST',
       headers: { authorization: `Bearer ${operator}` },
@@ -122,7 +118,7 @@ describe('runs whose holder is gone', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     await vi.waitFor(() => expect(existsSync(pidFile)).toBe(true), { timeout: 60_000, interval: 100 });
-    const running = await store.db.selectFrom('runs').select('id').where('status', '=', 'running').execute();
+    const running = await store.runs.running();
     expect(running).toHaveLength(1);
     const id = running[0]?.id as number;
     const response = await fetch(`${url}/api/runs/${id}/cancel`, {

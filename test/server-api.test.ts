@@ -64,7 +64,7 @@ describe('the API', () => {
     const cancel = await call(`/api/runs/${run}/cancel`, tokens.operator, 'POST');
     expect([202, 409]).toContain(cancel.status); // it may have finished first on a fast machine
     await vi.waitFor(
-      async () => expect(['cancelled', 'passed']).toContain((await store.getRun(run))?.status),
+      async () => expect(['cancelled', 'passed']).toContain((await store.runs.get(run))?.status),
       { timeout: 30_000 },
     );
     const log = (await (await call('/api/audit', tokens.admin)).json()) as {

@@ -31,7 +31,7 @@ describe('waggle serve on the reference app', () => {
   const runOf = (sha: string) =>
     vi.waitFor(
       async () => {
-        const run = await store.db.selectFrom('runs').selectAll().where('sha', '=', sha).executeTakeFirst();
+        const run = (await store.runs.recent(1_000)).findLast((row) => row.sha === sha);
         expect(['passed', 'failed']).toContain(run?.status);
         return run as NonNullable<typeof run>;
       },

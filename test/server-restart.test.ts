@@ -30,9 +30,9 @@ describe('waggle serve after SIGKILL', () => {
     try {
       await vi.waitFor(
         async () => {
-          const passed = (
-            await store.db.selectFrom('runs').selectAll().where('sha', '=', sha).execute()
-          ).filter((run) => run.status === 'passed');
+          const passed = (await store.runs.recent(1_000)).filter(
+            (run) => run.sha === sha && run.status === 'passed',
+          );
           expect(passed).toHaveLength(1);
         },
         { timeout: 60_000, interval: 200 },
@@ -74,18 +74,14 @@ describe('waggle serve after SIGKILL', () => {
       try {
         const retry = await vi.waitFor(
           async () => {
-            const run = await store.db
-              .selectFrom('runs')
-              .selectAll()
-              .where('retry_of', '=', body.run as number)
-              .executeTakeFirst();
+            const run = (await store.runs.recent(1_000)).find((row) => row.retry_of === body.run);
             expect(run?.status).toBe('passed');
             return run;
           },
           { timeout: 60_000, interval: 200 },
         );
         expect(retry?.sha).toBe(sha);
-        expect(await store.getRun(body.run as number)).toMatchObject({
+        expect(await store.runs.get(body.run as number)).toMatchObject({
           status: 'interrupted',
           error: 'the server stopped mid-run',
         });

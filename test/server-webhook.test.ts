@@ -16,12 +16,12 @@ describe('POST /webhooks/github', () => {
   let started: TestServer;
   let url: string;
   const head = () => git(repo, ['rev-parse', 'HEAD']);
-  const runs = () => store.db.selectFrom('runs').selectAll().orderBy('id').execute();
-  const deliveries = () => store.db.selectFrom('deliveries').selectAll().execute();
+  const runs = () => store.runs.recent(1_000);
+  const deliveries = () => store.deliveries.recent(1_000);
   const waitForRun = (id: number, statuses = ['passed', 'failed', 'cancelled']) =>
     vi.waitFor(
       async () => {
-        const run = await store.getRun(id);
+        const run = await store.runs.get(id);
         expect(statuses).toContain(run?.status);
         return run;
       },
@@ -97,7 +97,7 @@ describe('POST /webhooks/github', () => {
     const b = await deliver(url, SECRET, pushPayload('main', second));
     const newest = await waitForRun(b.body.run as number);
     expect(newest?.status).toBe('passed');
-    const older = await store.getRun(a.body.run as number);
+    const older = await store.runs.get(a.body.run as number);
     expect(older?.status).toBe('cancelled');
     expect(older?.error).toMatch(/superseded/);
   });

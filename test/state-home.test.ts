@@ -71,7 +71,7 @@ function tick(): number {
 /** One run as `waggle run` leaves it: workspace, run home, install, builds, artifacts, rows. */
 async function fakeRun(n: number, status: 'passed' | 'running' = 'passed'): Promise<number> {
   tick();
-  const runId = await store.createRun({
+  const runId = await store.runs.create({
     repo: '/repo',
     branch: 'main',
     sha: n.toString(16).padStart(40, '0'),
@@ -133,12 +133,12 @@ async function fakeRun(n: number, status: 'passed' | 'running' = 'passed'): Prom
     });
   }
   if (status === 'running') {
-    await store.startRun(runId, { owner: 'elsewhere', expiresAt: clock + 60_000 }, clock);
+    await store.runs.start(runId, { owner: 'elsewhere', expiresAt: clock + 60_000 }, clock);
     await store.addStep({ run_id: runId, key: 'install', stage: 'install', name: 'npm ci', cache_key: null });
   } else {
     await store.addStep({ run_id: runId, key: 'install', stage: 'install', name: 'npm ci', cache_key: null });
     for (const step of await store.steps(runId)) await store.updateStep(step.id, { status: 'passed' });
-    await store.updateRun(runId, { status: 'passed', finished_at: clock });
+    await store.runs.update(runId, { status: 'passed', finished_at: clock });
   }
   return runId;
 }
@@ -244,7 +244,7 @@ describe('retention over many runs', () => {
     // Run 5 has not finished installing: which node_modules it links from is unknown, so none goes.
     expect(ls('cache', 'node_modules')).toEqual(['lock1', 'lock2', 'lock3', 'lock4', 'lock5']);
 
-    await store.updateRun(running, { status: 'failed', finished_at: tick() });
+    await store.runs.update(running, { status: 'failed', finished_at: tick() });
     await endRun(last, 20);
     expect(ls('workspaces')).toEqual(
       [ids[17], ids[18], last].flatMap((id) => [String(id), `${id}.home`]).sort(),

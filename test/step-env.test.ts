@@ -67,7 +67,7 @@ describe('what a step can see', () => {
       pushPayload('main', git(repo, ['rev-parse', 'HEAD'])),
     );
     runId = body.run as number;
-    await vi.waitFor(async () => expect((await server.store.getRun(runId))?.status).toBe('passed'), {
+    await vi.waitFor(async () => expect((await server.store.runs.get(runId))?.status).toBe('passed'), {
       timeout: 120_000,
       interval: 200,
     });

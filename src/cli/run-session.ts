@@ -25,7 +25,7 @@ export async function runWithProgress(
   try {
     // A run killed with its process (SIGKILL, a crash) stays "running" until someone looks.
     for (const run of await lease.abandoned())
-      await store.markInterrupted(run.id, 'its process stopped mid-run');
+      await store.runs.markInterrupted(run.id, 'its process stopped mid-run');
     return await runCi({
       ...request,
       store,

@@ -11,7 +11,8 @@ import type { Store } from '../store/store.js';
 import { commitInfo } from '../workspace/git.js';
 import { withDependencies } from '../workspace/graph.js';
 import { applyRetention } from '../workspace/retention.js';
-import { planCiSteps, type StepSink } from './ci-steps.js';
+import type { StepSink } from './ci-plan-input.js';
+import { planCiSteps } from './ci-steps.js';
 import { execute } from './engine.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import { type RunEvent, RunRecorder } from './run-recorder.js';
@@ -56,12 +57,11 @@ export async function queueRun(
     noCache: request.noCache,
     until: request.until,
   };
-  return store.createRun(
+  return store.runs.create(
     {
       repo: request.repo,
       branch: request.branch,
       sha: request.sha,
-      base_sha: null,
       author: commit.author,
       message: commit.message,
       trigger: request.trigger,
@@ -91,7 +91,7 @@ export interface ExecuteRequest {
 /** Plans and runs a queued run to its end; the summary is stored with it. */
 export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
   const { store, config, configDir, runId } = request;
-  const run = await store.getRun(runId);
+  const run = await store.runs.get(runId);
   if (!run) throw new Error(`no run ${runId}`);
   const { repo, sha } = run;
   const options = JSON.parse(run.options ?? '{}') as RunOptions;
@@ -100,7 +100,7 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
 
   const base = options.all
     ? undefined
-    : (options.base ?? (await store.lastPassedRun(repo, run.branch, sha))?.sha);
+    : (options.base ?? (await store.runs.lastPassed(repo, run.branch, sha))?.sha);
   const scope = await runScope({
     config,
     configDir,
@@ -111,7 +111,7 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
     env,
   });
   const { graph, affected } = scope;
-  await store.updateRun(runId, { base_sha: base ?? null });
+  await store.runs.update(runId, { base_sha: base ?? null });
 
   const redactor = new Redactor().add(
     ...secretValues(config, env),
@@ -177,7 +177,7 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
   const failed = (await store.steps(runId)).some((s) => s.status === 'failed');
   const status = signal.aborted ? 'cancelled' : failed ? 'failed' : 'passed';
   const summary = await summarizeRun(store, runId, status);
-  await store.updateRun(runId, { status, finished_at: Date.now(), summary: JSON.stringify(summary) });
+  await store.runs.update(runId, { status, finished_at: Date.now(), summary: JSON.stringify(summary) });
   recorder.emit({ type: 'run.finished', runId, summary });
   await applyRetention({ home: request.home, store, retention: config.retention, keepRunIds: [runId] }).catch(
     (error: unknown) => request.log?.(`could not remove old workspaces and caches: ${String(error)}`),
@@ -204,7 +204,7 @@ export async function runCi(request: CiRunRequest & { lease: LeaseKeeper }): Pro
   } catch (error) {
     // A run that could not start is recorded as failed, never left for a server to pick up.
     const message = error instanceof Error ? error.message : String(error);
-    await request.store.updateRun(runId, { status: 'failed', finished_at: Date.now(), error: message });
+    await request.store.runs.update(runId, { status: 'failed', finished_at: Date.now(), error: message });
     throw error;
   } finally {
     request.lease.release(runId);

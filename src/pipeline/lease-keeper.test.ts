@@ -8,17 +8,13 @@ import { isAbandoned, LeaseKeeper, ownerId } from './lease-keeper.js';
 const TIMING = { ttlMs: 30_000, renewMs: 20 };
 
 async function queuedRun(store: Store): Promise<number> {
-  return store.createRun({
+  return store.runs.create({
     repo: '/repo',
     branch: 'main',
     sha: 'a'.repeat(40),
-    base_sha: null,
     author: 'a',
     message: 'm',
     trigger: 'cli',
-    options: null,
-    delivery_id: null,
-    retry_of: null,
   });
 }
 
@@ -71,7 +67,9 @@ describe('LeaseKeeper', () => {
     const id = await queuedRun(store);
     await holder.hold(id);
     now += TIMING.ttlMs * 3;
-    await vi.waitFor(async () => expect((await store.getRun(id))?.lease_expires_at).toBe(now + TIMING.ttlMs));
+    await vi.waitFor(async () =>
+      expect((await store.runs.get(id))?.lease_expires_at).toBe(now + TIMING.ttlMs),
+    );
     expect(await holder.abandoned()).toEqual([]);
     holder.release(id);
     now += TIMING.ttlMs + 1;
@@ -84,9 +82,9 @@ describe('LeaseKeeper', () => {
     const holder = new LeaseKeeper(store, (runId) => lost.push(runId), TIMING);
     const id = await queuedRun(store);
     await holder.hold(id);
-    expect(await store.cancelUnfinished(id, 'cancelled', Date.now())).toBe(true);
+    expect(await store.runs.cancelUnfinished(id, 'cancelled', Date.now())).toBe(true);
     await vi.waitFor(() => expect(lost).toEqual([id]));
-    expect(await store.cancelUnfinished(id, 'cancelled', Date.now())).toBe(false);
+    expect(await store.runs.cancelUnfinished(id, 'cancelled', Date.now())).toBe(false);
     await holder.stop();
   });
 });

@@ -42,7 +42,7 @@ export class LeaseKeeper {
 
   /** Marks the run running under this instance and keeps renewing it until release(). */
   async hold(runId: number): Promise<void> {
-    await this.store.startRun(runId, this.fresh(), this.now());
+    await this.store.runs.start(runId, this.fresh(), this.now());
     this.keep(runId);
   }
 
@@ -61,7 +61,9 @@ export class LeaseKeeper {
   /** Runs a dead process left behind. */
   async abandoned(): Promise<Run[]> {
     const here = thisPlace();
-    return (await this.store.runningRuns()).filter((run) => isAbandoned(run, this.now(), here, processAlive));
+    return (await this.store.runs.running()).filter((run) =>
+      isAbandoned(run, this.now(), here, processAlive),
+    );
   }
 
   stop(): Promise<void> {
@@ -86,7 +88,7 @@ export class LeaseKeeper {
 
   private async renew(): Promise<void> {
     const ids = [...this.held];
-    const still = new Set(await this.store.renewLeases(this.owner, ids, this.now() + this.timing.ttlMs));
+    const still = new Set(await this.store.runs.renewLeases(this.owner, ids, this.now() + this.timing.ttlMs));
     for (const id of ids) {
       if (still.has(id) || !this.held.has(id)) continue;
       this.held.delete(id);

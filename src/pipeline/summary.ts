@@ -32,7 +32,7 @@ export interface RunSummary {
 }
 
 export async function summarizeRun(store: Store, runId: number, status: RunStatus): Promise<RunSummary> {
-  const run = await store.getRun(runId);
+  const run = await store.runs.get(runId);
   if (!run) throw new Error(`no run ${runId}`);
   const steps = await store.steps(runId);
   const cases = await store.testCases(runId);

@@ -24,7 +24,7 @@ export async function api(app: FastifyInstance, { store, queue, events }: ApiDep
   const runId = (request: FastifyRequest) => Number((request.params as { id: string }).id);
 
   app.get('/api/runs', { preHandler: read }, async (request) => {
-    const runs = await store.recentRuns(queryLimit((request.query as { limit?: unknown }).limit));
+    const runs = await store.runs.recent(queryLimit((request.query as { limit?: unknown }).limit));
     return runs.map(({ summary: _summary, options: _options, ...run }) => run);
   });
 
@@ -49,7 +49,7 @@ export async function api(app: FastifyInstance, { store, queue, events }: ApiDep
   // Live: what is already stored, then each new line and step change as it happens, until the run ends.
   app.get('/api/runs/:id/events', { preHandler: read }, async (request, reply) => {
     const id = runId(request);
-    const run = await store.getRun(id);
+    const run = await store.runs.get(id);
     if (!run) return reply.code(404).send({ error: `no run ${id}` });
     reply.hijack();
     const out = reply.raw;
@@ -105,21 +105,21 @@ export async function api(app: FastifyInstance, { store, queue, events }: ApiDep
     }
     live = true;
     for (const event of buffered.splice(0)) forward(event);
-    const now = await store.getRun(id);
+    const now = await store.runs.get(id);
     if (now && ENDED.includes(now.status) && !out.writableEnded) finish(now.status);
   });
 
   const actor = (request: FastifyRequest) => ({ name: request.caller?.name ?? '?', ip: request.ip });
 
   app.post('/api/runs/:id/rerun', { preHandler: operate }, async (request, reply) => {
-    const run = await store.getRun(runId(request));
+    const run = await store.runs.get(runId(request));
     if (!run) return reply.code(404).send({ error: `no run ${runId(request)}` });
     return reply.code(202).send({ run: await rerunRun(store, queue, run, actor(request)) });
   });
 
   app.post('/api/runs/:id/cancel', { preHandler: operate }, async (request, reply) => {
     const id = runId(request);
-    if (!(await store.getRun(id))) return reply.code(404).send({ error: `no run ${id}` });
+    if (!(await store.runs.get(id))) return reply.code(404).send({ error: `no run ${id}` });
     const cancelled = await cancelRun(store, queue, id, actor(request));
     return reply
       .code(cancelled ? 202 : 409)

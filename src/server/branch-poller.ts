@@ -46,7 +46,7 @@ export class BranchPoller {
     const queued: number[] = [];
     for (const branch of this.deps.branches) {
       const sha = await this.head(branch);
-      if (!sha || (await this.deps.store.runForCommit(this.deps.mirror.path, branch, sha))) continue;
+      if (!sha || (await this.deps.store.runs.forCommit(this.deps.mirror.path, branch, sha))) continue;
       await this.deps.mirror.update(sha);
       const runId = await queueRun(this.deps.store, {
         repo: this.deps.mirror.path,

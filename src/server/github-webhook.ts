@@ -77,7 +77,7 @@ export async function githubWebhook(app: FastifyInstance, deps: WebhookDeps): Pr
         event === 'push'
           ? decidePush(payload, deps.watchedBranches)
           : { ignore: `${event || 'unnamed'} events are not handled` };
-      const stored = deps.store.recordDelivery(
+      const stored = deps.store.deliveries.record(
         {
           id: deliveryId,
           event,
@@ -89,13 +89,9 @@ export async function githubWebhook(app: FastifyInstance, deps: WebhookDeps): Pr
               repo: deps.repo,
               branch: decision.run.branch,
               sha: decision.run.sha,
-              base_sha: null,
               author: decision.run.author,
               message: decision.run.message,
               trigger: 'push',
-              options: null,
-              delivery_id: deliveryId,
-              retry_of: null,
             }
           : undefined,
       );

@@ -12,7 +12,7 @@ export interface Actor {
 
 /** Queues the same commit again with the same options; returns the new run's id. */
 export async function rerunRun(store: Store, queue: RunQueue, run: Run, actor: Actor): Promise<number> {
-  const rerun = await store.queueAgain(run, { trigger: 'rerun' });
+  const rerun = await store.runs.queueAgain(run, { trigger: 'rerun' });
   await store.audit.record({
     actor: actor.name,
     action: 'run.rerun',

@@ -96,9 +96,9 @@ export class RunQueue {
 
   /** A run was queued: older queued runs of its branch are superseded, a running one stopped. */
   async queued(runId: number): Promise<void> {
-    const run = await this.deps.store.getRun(runId);
+    const run = await this.deps.store.runs.get(runId);
     if (!run) return;
-    const superseded = await this.deps.store.supersedeQueued(run.repo, run.branch, run.id);
+    const superseded = await this.deps.store.runs.supersedeQueued(run.repo, run.branch, run.id);
     for (const id of superseded) this.ended(id, 'cancelled');
     if (superseded.length > 0) this.deps.log?.(`runs ${superseded.join(', ')} superseded by run ${run.id}`);
     const current = this.current;
@@ -126,9 +126,9 @@ export class RunQueue {
       this.current.controller.abort();
       return true;
     }
-    const run = await this.deps.store.getRun(runId);
+    const run = await this.deps.store.runs.get(runId);
     const why = run?.status === 'queued' ? 'cancelled before it started' : 'cancelled';
-    const cancelled = await this.deps.store.cancelUnfinished(runId, why, this.now());
+    const cancelled = await this.deps.store.runs.cancelUnfinished(runId, why, this.now());
     if (cancelled) this.ended(runId, 'cancelled');
     return cancelled;
   }
@@ -140,7 +140,7 @@ export class RunQueue {
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
-      const run = await this.deps.store.nextQueuedRun();
+      const run = await this.deps.store.runs.nextQueued();
       if (!run) {
         await new Promise<void>((resolve) => {
           this.wakeUp = resolve;
@@ -178,7 +178,7 @@ export class RunQueue {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const status = current.controller.signal.aborted ? 'cancelled' : 'failed';
-      await store.updateRun(run.id, { status, finished_at: Date.now(), error: message });
+      await store.runs.update(run.id, { status, finished_at: Date.now(), error: message });
       this.ended(run.id, status);
       this.deps.log?.(`run ${run.id} could not run: ${message}`);
     } finally {
@@ -186,12 +186,12 @@ export class RunQueue {
       this.lease.release(run.id);
     }
     if (current.stopReason === 'superseded')
-      await store.updateRun(run.id, { error: 'superseded by a newer push' });
+      await store.runs.update(run.id, { error: 'superseded by a newer push' });
     if (current.stopReason === 'shutdown') {
       await this.interrupt(run, 'the server stopped');
       return;
     }
-    const finished = (await store.getRun(run.id)) as Run;
+    const finished = (await store.runs.get(run.id)) as Run;
     this.hook(run, 'finish', async () => {
       await told;
       await this.deps.onFinished?.(finished, summary);
@@ -217,7 +217,7 @@ export class RunQueue {
 
   private async interrupt(run: Run, why: string): Promise<void> {
     const { store } = this.deps;
-    await store.markInterrupted(run.id, why);
+    await store.runs.markInterrupted(run.id, why);
     this.ended(run.id, 'interrupted');
     if (run.retry_of !== null) {
       this.deps.log?.(
@@ -225,7 +225,7 @@ export class RunQueue {
       );
       return;
     }
-    const retry = await store.queueAgain(run, {
+    const retry = await store.runs.queueAgain(run, {
       trigger: run.trigger,
       delivery_id: run.delivery_id,
       retry_of: run.id,

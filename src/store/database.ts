@@ -1,6 +1,6 @@
 /** The one place the SQLite file is opened (WAL) and its tables brought up to date. */
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { type Compilable, Kysely, SqliteDialect } from 'kysely';
 import { type Database, MIGRATIONS } from './schema.js';
 
 /** One open database, as the store's modules share it. */
@@ -19,6 +19,16 @@ export function openDatabase(file: string): Connection {
   sqlite.pragma('foreign_keys = ON');
   migrate(sqlite);
   return { sqlite, db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }) };
+}
+
+/**
+ * A kysely query as a statement of better-sqlite3, its parameters bound: it runs synchronously,
+ * so it can take part in a better-sqlite3 transaction.
+ */
+export function statementOf(sqlite: SQLite.Database, query: Compilable) {
+  const { sql, parameters } = query.compile();
+  const statement = sqlite.prepare(sql);
+  return { run: () => statement.run(...parameters), get: () => statement.get(...parameters) };
 }
 
 function migrate(sqlite: SQLite.Database): void {

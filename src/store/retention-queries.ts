@@ -1,18 +1,7 @@
 /** What retention asks the store: which runs are unfinished, what they use, what is newest. */
-import { UNFINISHED } from './schema.js';
 import type { Store } from './store.js';
 
 const INSTALL_DONE = ['passed', 'cached', 'failed', 'skipped', 'cancelled'] as const;
-
-/** Runs that are queued or running: nothing of theirs may be removed under them. */
-export async function unfinishedRunIds(store: Store): Promise<number[]> {
-  const rows = await store.db
-    .selectFrom('runs')
-    .select('id')
-    .where('status', 'in', [...UNFINISHED])
-    .execute();
-  return rows.map((row) => row.id);
-}
 
 /** Build and package steps of these runs, with the content key each uses. */
 export async function keyedSteps(

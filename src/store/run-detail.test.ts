@@ -12,19 +12,16 @@ describe('run detail', () => {
   afterEach(() => store.close());
 
   it('gathers a run with its steps, failed tests first, artifacts and notifications', async () => {
-    const id = await store.createRun({
+    const id = await store.runs.create({
       repo: '/repo',
       branch: 'main',
       sha: 'a'.repeat(40),
-      base_sha: null,
       author: 'Ada',
       message: 'fix',
       trigger: 'push',
       options: '{"all":true}',
-      delivery_id: null,
-      retry_of: null,
     });
-    await store.updateRun(id, { status: 'failed', summary: JSON.stringify({ run: id, status: 'failed' }) });
+    await store.runs.update(id, { status: 'failed', summary: JSON.stringify({ run: id, status: 'failed' }) });
     const step = await store.addStep({
       run_id: id,
       key: 'test:api',

@@ -14,7 +14,7 @@ export interface RunDetail {
 }
 
 export async function readRunDetail(store: Store, id: number): Promise<RunDetail | undefined> {
-  const run = await store.getRun(id);
+  const run = await store.runs.get(id);
   if (!run) return undefined;
   const { summary, options: _options, ...rest } = run;
   const tests = await store.testCases(id);

@@ -5,30 +5,32 @@ import type SQLite from 'better-sqlite3';
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import { AuditLog } from './audit.js';
 import { openDatabase } from './database.js';
+import { Deliveries } from './deliveries.js';
 import { NotificationAttempts } from './notification-attempts.js';
 import { type RunDetail, readRunDetail } from './run-detail.js';
-import {
-  type ArtifactTable,
-  type Database,
-  type RunStatus,
-  type RunTable,
-  type StepLogTable,
-  type StepStatus,
-  type StepTable,
-  type TestCaseTable,
-  UNFINISHED,
+import { Runs } from './runs.js';
+import type {
+  ArtifactTable,
+  Database,
+  StepLogTable,
+  StepStatus,
+  StepTable,
+  TestCaseTable,
 } from './schema.js';
 import { Sessions } from './sessions.js';
 import { Tokens } from './tokens.js';
 
-export type Run = Selectable<RunTable>;
 export type StepRow = Selectable<StepTable>;
 export type TestCaseRow = Selectable<TestCaseTable>;
 export type ArtifactRow = Selectable<ArtifactTable>;
 
+export type { Run } from './runs.js';
+
 export class Store {
   readonly db: Kysely<Database>;
   private readonly sqlite: SQLite.Database;
+  readonly runs: Runs;
+  readonly deliveries: Deliveries;
   readonly tokens: Tokens;
   readonly sessions: Sessions;
   readonly audit: AuditLog;
@@ -37,6 +39,8 @@ export class Store {
   constructor(file: string) {
     const connection = openDatabase(file);
     ({ db: this.db, sqlite: this.sqlite } = connection);
+    this.runs = new Runs(connection);
+    this.deliveries = new Deliveries(connection);
     this.tokens = new Tokens(connection);
     this.sessions = new Sessions(connection);
     this.audit = new AuditLog(connection);
@@ -55,225 +59,6 @@ export class Store {
 
   close(): Promise<void> {
     return this.db.destroy();
-  }
-
-  /** A new run: queued for a worker, or, with a lease, already running under its holder. */
-  async createRun(
-    run: Omit<Insertable<RunTable>, 'created_at' | 'status'>,
-    lease?: { owner: string; expiresAt: number },
-  ): Promise<number> {
-    const now = Date.now();
-    const state = lease
-      ? {
-          status: 'running' as const,
-          started_at: now,
-          lease_owner: lease.owner,
-          lease_expires_at: lease.expiresAt,
-        }
-      : { status: 'queued' as const };
-    const row = await this.db
-      .insertInto('runs')
-      .values({ ...run, ...state, created_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
-  }
-
-  /** A new queued run of the same commit, branch and options. */
-  queueAgain(
-    run: Run,
-    as: { trigger: string; delivery_id?: string | null; retry_of?: number | null },
-  ): Promise<number> {
-    return this.createRun({
-      repo: run.repo,
-      branch: run.branch,
-      sha: run.sha,
-      base_sha: null,
-      author: run.author,
-      message: run.message,
-      options: run.options,
-      trigger: as.trigger,
-      delivery_id: as.delivery_id ?? null,
-      retry_of: as.retry_of ?? null,
-    });
-  }
-
-  async updateRun(
-    id: number,
-    changes: {
-      status?: RunStatus;
-      started_at?: number;
-      finished_at?: number;
-      summary?: string;
-      base_sha?: string | null;
-      error?: string | null;
-    },
-  ) {
-    await this.db.updateTable('runs').set(changes).where('id', '=', id).execute();
-  }
-
-  recentRuns(limit: number): Promise<Run[]> {
-    return this.db.selectFrom('runs').selectAll().orderBy('id', 'desc').limit(limit).execute();
-  }
-
-  getRun(id: number): Promise<Run | undefined> {
-    return this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
-  }
-
-  /**
-   * Stores a webhook delivery, and the run it queues if any, in one transaction: once this
-   * returns, a crash loses nothing. A delivery id seen before changes nothing.
-   */
-  recordDelivery(
-    delivery: { id: string; event: string; reason: string | null; payload: string },
-    run?: Omit<Insertable<RunTable>, 'created_at' | 'status'>,
-  ): { duplicate: boolean; runId: number | null } {
-    return this.sqlite.transaction(() => {
-      const seen = this.sqlite.prepare('SELECT run_id FROM deliveries WHERE id = ?').get(delivery.id) as
-        | { run_id: number | null }
-        | undefined;
-      if (seen) return { duplicate: true, runId: seen.run_id };
-      let runId: number | null = null;
-      if (run) {
-        const columns = Object.keys(run);
-        const info = this.sqlite
-          .prepare(
-            `INSERT INTO runs (${columns.join(', ')}, status, created_at) VALUES (${columns.map(() => '?').join(', ')}, 'queued', ?)`,
-          )
-          .run(...Object.values(run), Date.now());
-        runId = Number(info.lastInsertRowid);
-      }
-      this.sqlite
-        .prepare(
-          'INSERT INTO deliveries (id, event, received_at, outcome, reason, run_id, payload) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(
-          delivery.id,
-          delivery.event,
-          Date.now(),
-          run ? 'queued' : 'ignored',
-          delivery.reason,
-          runId,
-          delivery.payload,
-        );
-      return { duplicate: false, runId };
-    })();
-  }
-
-  nextQueuedRun(): Promise<Run | undefined> {
-    return this.db
-      .selectFrom('runs')
-      .selectAll()
-      .where('status', '=', 'queued')
-      .orderBy('id')
-      .limit(1)
-      .executeTakeFirst();
-  }
-
-  runningRuns(): Promise<Run[]> {
-    return this.db.selectFrom('runs').selectAll().where('status', '=', 'running').orderBy('id').execute();
-  }
-
-  /** The run starts (or goes on) under `owner`'s lease, until `expiresAt` unless renewed. */
-  async startRun(runId: number, lease: { owner: string; expiresAt: number }, now: number): Promise<void> {
-    await this.db
-      .updateTable('runs')
-      .set({ status: 'running', lease_owner: lease.owner, lease_expires_at: lease.expiresAt })
-      .where('id', '=', runId)
-      .execute();
-    await this.db
-      .updateTable('runs')
-      .set({ started_at: now })
-      .where('id', '=', runId)
-      .where('started_at', 'is', null)
-      .execute();
-  }
-
-  /** Extends the leases `owner` holds on these runs; returns the ids still running under it. */
-  async renewLeases(owner: string, runIds: readonly number[], expiresAt: number): Promise<number[]> {
-    if (runIds.length === 0) return [];
-    const rows = await this.db
-      .updateTable('runs')
-      .set({ lease_expires_at: expiresAt })
-      .where('id', 'in', [...runIds])
-      .where('lease_owner', '=', owner)
-      .where('status', '=', 'running')
-      .returning('id')
-      .execute();
-    return rows.map((row) => row.id);
-  }
-
-  /**
-   * Ends a run that has not finished as cancelled, wherever it runs: a process holding it learns
-   * so when it next renews its lease. False when the run had already ended.
-   */
-  async cancelUnfinished(runId: number, why: string, now: number): Promise<boolean> {
-    const ended = await this.db
-      .updateTable('runs')
-      .set({ status: 'cancelled', finished_at: now, error: why })
-      .where('id', '=', runId)
-      .where('status', 'in', [...UNFINISHED])
-      .returning('id')
-      .execute();
-    if (ended.length === 0) return false;
-    await this.db
-      .updateTable('steps')
-      .set({ status: 'cancelled', detail: why })
-      .where('run_id', '=', runId)
-      .where('status', 'in', ['running', 'pending'])
-      .execute();
-    return true;
-  }
-
-  /** Queued runs of a branch older than `newer` are superseded by it; returns their ids. */
-  async supersedeQueued(repo: string, branch: string, newer: number): Promise<number[]> {
-    const rows = await this.db
-      .updateTable('runs')
-      .set({ status: 'cancelled', finished_at: Date.now(), error: `superseded by run ${newer}` })
-      .where('repo', '=', repo)
-      .where('branch', '=', branch)
-      .where('status', '=', 'queued')
-      .where('id', '<', newer)
-      .returning('id')
-      .execute();
-    return rows.map((row) => row.id);
-  }
-
-  /** Any run of this branch at this commit, whatever became of it (for polling missed pushes). */
-  runForCommit(repo: string, branch: string, sha: string): Promise<Run | undefined> {
-    return this.db
-      .selectFrom('runs')
-      .selectAll()
-      .where('repo', '=', repo)
-      .where('branch', '=', branch)
-      .where('sha', '=', sha)
-      .limit(1)
-      .executeTakeFirst();
-  }
-
-  /** A run a dead process left behind: it ends interrupted, its unfinished steps cancelled. */
-  async markInterrupted(runId: number, why: string): Promise<void> {
-    await this.db
-      .updateTable('steps')
-      .set({ status: 'cancelled', detail: why })
-      .where('run_id', '=', runId)
-      .where('status', 'in', ['running', 'pending'])
-      .execute();
-    await this.updateRun(runId, { status: 'interrupted', finished_at: Date.now(), error: why });
-  }
-
-  /** The newest passed run of a branch at another commit: what "changed since" is measured from. */
-  lastPassedRun(repo: string, branch: string, exceptSha: string): Promise<Run | undefined> {
-    return this.db
-      .selectFrom('runs')
-      .selectAll()
-      .where('repo', '=', repo)
-      .where('branch', '=', branch)
-      .where('status', '=', 'passed')
-      .where('sha', '!=', exceptSha)
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
   }
 
   async addStep(step: Omit<Insertable<StepTable>, 'status'>): Promise<number> {

@@ -37,7 +37,7 @@ function file(path: string, bytes: number): string {
 }
 
 async function finishedRun(store: Store): Promise<number> {
-  const id = await store.createRun({
+  const id = await store.runs.create({
     repo: '/repo',
     branch: 'main',
     sha: 'a'.repeat(40),
@@ -45,7 +45,7 @@ async function finishedRun(store: Store): Promise<number> {
     message: 'm',
     trigger: 'cli',
   });
-  await store.updateRun(id, { status: 'passed', finished_at: id });
+  await store.runs.update(id, { status: 'passed', finished_at: id });
   return id;
 }
 

@@ -21,7 +21,6 @@ import {
   forgetBuilds,
   keyedSteps,
   runsBeforeInstall,
-  unfinishedRunIds,
 } from '../store/retention-queries.js';
 import type { Store } from '../store/store.js';
 import { artifactFile } from './artifact.js';
@@ -55,7 +54,7 @@ export async function applyRetention(input: RetentionInput): Promise<RetentionRe
   const { store, retention } = input;
   const remover = new Remover(input.home);
   if (!remover.root) return { removedBytes: 0, removed: [] };
-  const unfinished = await unfinishedRunIds(store);
+  const unfinished = await store.runs.unfinishedIds();
   const kept = [...new Set([...unfinished, ...(input.keepRunIds ?? [])])];
   const inUse = await keyedSteps(store, kept);
 

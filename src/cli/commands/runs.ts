@@ -39,7 +39,7 @@ export function registerRuns(program: Command, setExit: (code: number) => void):
       const client = ApiClient.from(options.server);
       const rows = client
         ? await client.get<RunRow[]>(`/api/runs?limit=${Number(options.limit)}`)
-        : await withStore((store) => store.recentRuns(Number(options.limit))).then((list) =>
+        : await withStore((store) => store.runs.recent(Number(options.limit))).then((list) =>
             list.map(withoutInternals),
           );
       if (options.json) console.log(JSON.stringify(rows, null, 2));
@@ -106,7 +106,7 @@ export function registerRuns(program: Command, setExit: (code: number) => void):
         console.log(options.json ? JSON.stringify(queued) : `queued as run ${queued.run}`);
         return;
       }
-      const run = await withStore((store) => store.getRun(runId(id)));
+      const run = await withStore((store) => store.runs.get(runId(id)));
       if (!run) throw new UsageError(`no run ${id} (see "waggle runs list")`);
       const summary = await runFromCheckout({ sha: run.sha, json: options.json }, 'rerun');
       setExit(summary.status === 'passed' ? EXIT_OK : EXIT_FAILED);
@@ -131,10 +131,10 @@ async function followLocal(
   print: (line: LogLine) => void,
   follow: boolean,
 ): Promise<void> {
-  if (!(await store.getRun(id))) throw new UsageError(`no run ${id} (see "waggle runs list")`);
+  if (!(await store.runs.get(id))) throw new UsageError(`no run ${id} (see "waggle runs list")`);
   const printed = new Map<number, number>();
   for (;;) {
-    const status = (await store.getRun(id))?.status ?? 'failed';
+    const status = (await store.runs.get(id))?.status ?? 'failed';
     for (const step of await store.steps(id)) {
       for (const line of await store.logs(step.id, printed.get(step.id) ?? 0)) {
         print({ step: step.key, line: line.line });

@@ -34,7 +34,7 @@ export async function runRoutes(app: FastifyInstance, { store, queue, now = Date
   app.get('/', { preHandler: read }, async (request, reply) =>
     sendPage(
       reply,
-      runsPage({ viewer: caller(request), runs: await store.recentRuns(RUNS_SHOWN), now: now() }),
+      runsPage({ viewer: caller(request), runs: await store.runs.recent(RUNS_SHOWN), now: now() }),
     ),
   );
 
@@ -46,14 +46,14 @@ export async function runRoutes(app: FastifyInstance, { store, queue, now = Date
 
   // Answers are 303 See Other, so the browser follows with a GET and a reload does not post again.
   app.post('/runs/:id/rerun', { preHandler: operate }, async (request, reply) => {
-    const run = await store.getRun(runId(request));
+    const run = await store.runs.get(runId(request));
     if (!run) return noRun(request, reply);
     const rerun = await rerunRun(store, queue, run, actor(request));
     return reply.redirect(`/runs/${rerun}`, 303);
   });
 
   app.post('/runs/:id/cancel', { preHandler: operate }, async (request, reply) => {
-    const run = await store.getRun(runId(request));
+    const run = await store.runs.get(runId(request));
     if (!run) return noRun(request, reply);
     // Already ended is no error here: the run's page, where this lands, shows how it ended.
     await cancelRun(store, queue, run.id, actor(request));
