@@ -136,7 +136,7 @@ describe('the dashboard in a browser', () => {
     const tests = await page.locator('table.tests tbody').textContent();
     expect(tests).toContain('lib › value › is the answer');
     expect(tests).toContain('test.mjs');
-    const [artifact] = await store.artifacts(pushedRun);
+    const [artifact] = await store.artifacts.ofRun(pushedRun);
     const artifacts = await page.locator('table.artifacts tbody').textContent();
     expect(artifacts).toContain('app');
     expect(artifacts).toContain(artifact?.sha256);

@@ -150,7 +150,7 @@ describe('a single-package MEAN app', () => {
       );
       expect(served.status).toBe(cli.summary?.status);
       expect(served.packages.cats?.tests).toEqual(cli.summary?.packages.cats?.tests);
-      const suites = (await server.store.steps(body.run as number)).filter((s) => s.stage === 'test');
+      const suites = (await server.store.steps.ofRun(body.run as number)).filter((s) => s.stage === 'test');
       expect(suites.map((s) => [s.key, s.status])).toEqual([
         ['test:cats:server', 'passed'],
         ['test:cats:client', 'passed'],

@@ -65,7 +65,7 @@ describe('paths that lead out of the workspace', () => {
       );
       expect(run?.error).toContain('packages.lib.test.junit: must stay inside the package folder');
       expect(run?.error).toContain('packages.lib.outputs[1]: must stay inside the package folder');
-      expect(await server.store.steps(body.run as number)).toEqual([]);
+      expect(await server.store.steps.ofRun(body.run as number)).toEqual([]);
       expect(readFileSync(outside.file, 'utf8')).toBe('keep me');
     } finally {
       await server.close();

@@ -62,7 +62,7 @@ describe('waggle serve after SIGKILL', () => {
       const { body } = await deliver(first.url, SECRET, pushPayload('main', sha));
       await vi.waitFor(
         async () => {
-          const steps = await store.steps(body.run as number);
+          const steps = await store.steps.ofRun(body.run as number);
           expect(steps.find((step) => step.key === 'test:lib')?.status).toBe('running');
         },
         { timeout: 60_000, interval: 100 },
@@ -85,7 +85,7 @@ describe('waggle serve after SIGKILL', () => {
           status: 'interrupted',
           error: 'the server stopped mid-run',
         });
-        const steps = await store.steps(body.run as number);
+        const steps = await store.steps.ofRun(body.run as number);
         expect(steps.find((step) => step.key === 'test:lib')?.status).toBe('cancelled');
       } finally {
         second.child.kill('SIGTERM');

@@ -97,7 +97,7 @@ async function fakeRun(n: number, status: 'passed' | 'running' = 'passed'): Prom
 
   for (const pkg of ['api', 'web'] as const) {
     const key = keyOf(pkg, n);
-    await store.addStep({
+    await store.steps.add({
       run_id: runId,
       key: `build:${pkg}`,
       stage: 'build',
@@ -105,7 +105,7 @@ async function fakeRun(n: number, status: 'passed' | 'running' = 'passed'): Prom
       package: pkg,
       cache_key: key,
     });
-    await store.addStep({
+    await store.steps.add({
       run_id: runId,
       key: `package:${pkg}`,
       stage: 'package',
@@ -115,14 +115,14 @@ async function fakeRun(n: number, status: 'passed' | 'running' = 'passed'): Prom
     });
     const outputs = join(home, 'cache', 'builds', key);
     if (!existsSync(outputs)) file(join(outputs, 'dist', 'main.js'), SIZE.build);
-    await store.remember(key, 'build', pkg, runId);
+    await store.cache.remember(key, 'build', pkg, runId);
     const tgz = artifactFile(join(home, 'artifacts'), pkg, key);
     if (!existsSync(tgz)) {
       file(tgz, SIZE.tgz);
       file(`${tgz}.sha256`, SIZE.sha);
       file(`${tgz}.manifest.json`, SIZE.manifest);
     }
-    await store.addArtifact({
+    await store.artifacts.add({
       run_id: runId,
       package: pkg,
       file: tgz,
@@ -134,10 +134,23 @@ async function fakeRun(n: number, status: 'passed' | 'running' = 'passed'): Prom
   }
   if (status === 'running') {
     await store.runs.start(runId, { owner: 'elsewhere', expiresAt: clock + 60_000 }, clock);
-    await store.addStep({ run_id: runId, key: 'install', stage: 'install', name: 'npm ci', cache_key: null });
+    await store.steps.add({
+      run_id: runId,
+      key: 'install',
+      stage: 'install',
+      name: 'npm ci',
+      cache_key: null,
+    });
   } else {
-    await store.addStep({ run_id: runId, key: 'install', stage: 'install', name: 'npm ci', cache_key: null });
-    for (const step of await store.steps(runId)) await store.updateStep(step.id, { status: 'passed' });
+    await store.steps.add({
+      run_id: runId,
+      key: 'install',
+      stage: 'install',
+      name: 'npm ci',
+      cache_key: null,
+    });
+    for (const step of await store.steps.ofRun(runId))
+      await store.steps.update(step.id, { status: 'passed' });
     await store.runs.update(runId, { status: 'passed', finished_at: clock });
   }
   return runId;
@@ -202,7 +215,7 @@ describe('retention over many runs', () => {
         for (const pkg of ['api', 'web'] as const)
           for (let m = 1; m <= 20; m++) {
             const key = keyOf(pkg, m);
-            expect(await store.recall(key, 'build')).toEqual(
+            expect(await store.cache.recall(key, 'build')).toEqual(
               expected.builds.includes(key) ? expect.any(Number) : undefined,
             );
           }
@@ -238,7 +251,7 @@ describe('retention over many runs', () => {
     for (const pkg of ['api', 'web'] as const) {
       const key = keyOf(pkg, 5);
       expect(existsSync(join(home, 'cache', 'builds', key))).toBe(true);
-      expect(await store.recall(key, 'build')).toEqual(expect.any(Number));
+      expect(await store.cache.recall(key, 'build')).toEqual(expect.any(Number));
       expect(existsSync(artifactFile(join(home, 'artifacts'), pkg, key))).toBe(true);
     }
     // Run 5 has not finished installing: which node_modules it links from is unknown, so none goes.

@@ -35,7 +35,11 @@ describe('what a step can see', () => {
   let server: TestServer;
   let runId: number;
   const log = async (step: string) =>
-    (await server.store.logs((await server.store.steps(runId)).find((s) => s.key === step)?.id as number))
+    (
+      await server.store.logs.ofStep(
+        (await server.store.steps.ofRun(runId)).find((s) => s.key === step)?.id as number,
+      )
+    )
       .map((line) => line.line)
       .join('\n');
 
@@ -99,7 +103,7 @@ describe('what a step can see', () => {
   });
 
   it('keeps every secret value out of logs, test records and the database files, base64 included', async () => {
-    const cases = await server.store.testCases(runId, 'lib');
+    const cases = await server.store.tests.ofRun(runId, 'lib');
     expect(cases.map((c) => c.name)).toEqual(['sees [REDACTED]']);
     const decoded = (await log('test:lib')).match(/^B64 lib (.*)$/m)?.[1] as string;
     expect(decoded).toContain('[REDACTED]');

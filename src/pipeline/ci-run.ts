@@ -140,8 +140,8 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
     testCases: (step, pkg, cases) => recorder.testCases(step, pkg, cases),
     reuseTestCases: (step, pkg, fromRun) => recorder.reuseTestCases(step, pkg, fromRun),
     artifact: (step, artifact) => recorder.artifact(step, artifact),
-    remember: (key, kind, pkg) => store.remember(key, kind, pkg, runId),
-    recall: async (key, kind) => (options.noCache ? undefined : store.recall(key, kind)),
+    remember: (key, kind, pkg) => store.cache.remember(key, kind, pkg, runId),
+    recall: async (key, kind) => (options.noCache ? undefined : store.cache.recall(key, kind)),
   };
   const steps = planCiSteps({
     repo,
@@ -174,7 +174,7 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
     await services.stopAll();
     await recorder.flush();
   }
-  const failed = (await store.steps(runId)).some((s) => s.status === 'failed');
+  const failed = (await store.steps.ofRun(runId)).some((s) => s.status === 'failed');
   const status = signal.aborted ? 'cancelled' : failed ? 'failed' : 'passed';
   const summary = await summarizeRun(store, runId, status);
   await store.runs.update(runId, { status, finished_at: Date.now(), summary: JSON.stringify(summary) });

@@ -50,7 +50,7 @@ export class RunRecorder {
 
   async start(steps: readonly Step[], scope: { affected: string[]; everything?: string }): Promise<void> {
     for (const step of steps) {
-      const id = await this.store.addStep({
+      const id = await this.store.steps.add({
         run_id: this.runId,
         key: step.key,
         stage: step.stage,
@@ -87,14 +87,14 @@ export class RunRecorder {
       return;
     }
     if (event.type === 'step.started') {
-      this.chain(() => this.store.updateStep(id, { status: 'running', started_at: event.at }));
+      this.chain(() => this.store.steps.update(id, { status: 'running', started_at: event.at }));
       this.emit({ type: 'step.started', runId: this.runId, key: event.step.key });
       return;
     }
     this.flushLogs();
     const { result } = event;
     this.chain(() =>
-      this.store.updateStep(id, {
+      this.store.steps.update(id, {
         status: result.status,
         detail: result.detail ?? null,
         exit_code: result.exitCode ?? null,
@@ -114,7 +114,7 @@ export class RunRecorder {
 
   async testCases(step: Step, pkg: string, cases: TestCase[]): Promise<void> {
     const stepId = this.stepIds.get(step.key) as number;
-    await this.store.addTestCases(
+    await this.store.tests.add(
       cases.map((c) => ({
         run_id: this.runId,
         step_id: stepId,
@@ -130,7 +130,7 @@ export class RunRecorder {
   }
 
   async reuseTestCases(step: Step, pkg: string, fromRun: number): Promise<void> {
-    const earlier = await this.store.testCasesOfStep(fromRun, step.key);
+    const earlier = await this.store.tests.ofStep(fromRun, step.key);
     await this.testCases(
       step,
       pkg,
@@ -146,7 +146,7 @@ export class RunRecorder {
   }
 
   async artifact(_step: Step, artifact: Artifact): Promise<void> {
-    await this.store.addArtifact({
+    await this.store.artifacts.add({
       run_id: this.runId,
       package: artifact.package,
       file: artifact.file,
@@ -167,7 +167,7 @@ export class RunRecorder {
     this.flushTimer = undefined;
     const lines = this.pendingLogs;
     this.pendingLogs = [];
-    this.store.appendLogs(lines);
+    this.store.logs.append(lines);
   }
 
   private chain(write: () => Promise<unknown>): void {

@@ -34,9 +34,9 @@ export interface RunSummary {
 export async function summarizeRun(store: Store, runId: number, status: RunStatus): Promise<RunSummary> {
   const run = await store.runs.get(runId);
   if (!run) throw new Error(`no run ${runId}`);
-  const steps = await store.steps(runId);
-  const cases = await store.testCases(runId);
-  const artifacts = await store.artifacts(runId);
+  const steps = await store.steps.ofRun(runId);
+  const cases = await store.tests.ofRun(runId);
+  const artifacts = await store.artifacts.ofRun(runId);
 
   const packages: Record<string, PackageSummary> = {};
   for (const name of [...new Set(steps.flatMap((s) => (s.package ? [s.package] : [])))]) {

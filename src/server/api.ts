@@ -35,12 +35,12 @@ export async function api(app: FastifyInstance, { store, queue, events }: ApiDep
 
   app.get('/api/runs/:id/logs', { preHandler: read }, async (request, reply) => {
     const { step } = request.query as { step?: string };
-    const steps = (await store.steps(runId(request))).filter((s) => !step || s.key === step);
+    const steps = (await store.steps.ofRun(runId(request))).filter((s) => !step || s.key === step);
     if (steps.length === 0)
       return reply.code(404).send({ error: `no run ${runId(request)} or no step ${step}` });
     const lines = [];
     for (const s of steps) {
-      for (const line of await store.logs(s.id))
+      for (const line of await store.logs.ofStep(s.id))
         lines.push({ step: s.key, seq: line.seq, stream: line.stream, line: line.line });
     }
     return lines;
@@ -91,14 +91,14 @@ export async function api(app: FastifyInstance, { store, queue, events }: ApiDep
     };
     events.on('run', listener);
     request.raw.on('close', () => events.off('run', listener));
-    for (const step of await store.steps(id)) {
+    for (const step of await store.steps.ofRun(id)) {
       send('step', {
         step: step.key,
         status: step.status,
         detail: step.detail,
         durationMs: step.duration_ms,
       });
-      for (const line of await store.logs(step.id)) {
+      for (const line of await store.logs.ofStep(step.id)) {
         lastSeq.set(step.key, line.seq);
         send('log', { step: step.key, seq: line.seq, stream: line.stream, line: line.line });
       }

@@ -22,7 +22,7 @@ describe('run detail', () => {
       options: '{"all":true}',
     });
     await store.runs.update(id, { status: 'failed', summary: JSON.stringify({ run: id, status: 'failed' }) });
-    const step = await store.addStep({
+    const step = await store.steps.add({
       run_id: id,
       key: 'test:api',
       stage: 'test',
@@ -40,8 +40,8 @@ describe('run detail', () => {
       duration_ms: 1,
       message: null,
     });
-    await store.addTestCases([testCase('first', 'passed'), testCase('second', 'failed')]);
-    await store.addArtifact({
+    await store.tests.add([testCase('first', 'passed'), testCase('second', 'failed')]);
+    await store.artifacts.add({
       run_id: id,
       package: 'api',
       file: '/a/api.tgz',

@@ -17,13 +17,13 @@ export async function readRunDetail(store: Store, id: number): Promise<RunDetail
   const run = await store.runs.get(id);
   if (!run) return undefined;
   const { summary, options: _options, ...rest } = run;
-  const tests = await store.testCases(id);
+  const tests = await store.tests.ofRun(id);
   return {
     run: rest,
     summary: summary ? (JSON.parse(summary) as RunSummary) : null,
-    steps: await store.steps(id),
+    steps: await store.steps.ofRun(id),
     tests: [...tests.filter((t) => t.status === 'failed'), ...tests.filter((t) => t.status !== 'failed')],
-    artifacts: await store.artifacts(id),
+    artifacts: await store.artifacts.ofRun(id),
     notifications: await store.notifications.ofRun(id),
   };
 }

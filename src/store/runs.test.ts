@@ -94,16 +94,16 @@ describe('runs', () => {
   it('cancels an unfinished run with its unfinished steps, and refuses an ended one', async () => {
     const id = await store.runs.create(push(), { owner: 'elsewhere', expiresAt: 100 });
     const step = (key: string) => ({ run_id: id, key, stage: 'build', name: key, package: null });
-    const done = await store.addStep(step('install'));
-    await store.updateStep(done, { status: 'passed' });
-    await store.addStep(step('build:api'));
+    const done = await store.steps.add(step('install'));
+    await store.steps.update(done, { status: 'passed' });
+    await store.steps.add(step('build:api'));
     expect(await store.runs.cancelUnfinished(id, 'cancelled by nassim', 700)).toBe(true);
     expect(await store.runs.get(id)).toMatchObject({
       status: 'cancelled',
       finished_at: 700,
       error: 'cancelled by nassim',
     });
-    expect((await store.steps(id)).map((s) => [s.key, s.status, s.detail])).toEqual([
+    expect((await store.steps.ofRun(id)).map((s) => [s.key, s.status, s.detail])).toEqual([
       ['install', 'passed', null],
       ['build:api', 'cancelled', 'cancelled by nassim'],
     ]);
@@ -113,13 +113,13 @@ describe('runs', () => {
 
   it('marks a run left behind interrupted, its unfinished steps cancelled', async () => {
     const id = await store.runs.create(push(), { owner: 'dead', expiresAt: 1 });
-    await store.addStep({ run_id: id, key: 'install', stage: 'build', name: 'install', package: null });
+    await store.steps.add({ run_id: id, key: 'install', stage: 'build', name: 'install', package: null });
     await store.runs.markInterrupted(id, 'the server stopped mid-run');
     expect(await store.runs.get(id)).toMatchObject({
       status: 'interrupted',
       error: 'the server stopped mid-run',
     });
-    expect((await store.steps(id))[0]?.status).toBe('cancelled');
+    expect((await store.steps.ofRun(id))[0]?.status).toBe('cancelled');
     expect(await store.runs.running()).toEqual([]);
   });
 

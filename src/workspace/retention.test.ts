@@ -105,31 +105,31 @@ describe('applyRetention', () => {
     const run = await finishedRun(store);
     for (const key of ['old', 'new']) {
       file(join(home, 'cache', 'builds', key, 'dist', 'x'), 10);
-      await store.remember(key, 'build', 'api', run);
+      await store.cache.remember(key, 'build', 'api', run);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     file(join(home, 'cache', 'builds', 'orphan', 'dist', 'x'), 10);
-    await store.remember('t', 'test', 'api', run);
+    await store.cache.remember('t', 'test', 'api', run);
 
     const result = await applyRetention({ home, store, retention: RETENTION });
     expect(result.removed.sort()).toEqual(
       [join(home, 'cache', 'builds', 'old'), join(home, 'cache', 'builds', 'orphan')].sort(),
     );
-    expect(await store.recall('old', 'build')).toBeUndefined();
-    expect(await store.recall('new', 'build')).toBe(run);
-    expect(await store.recall('t', 'test')).toBe(run);
+    expect(await store.cache.recall('old', 'build')).toBeUndefined();
+    expect(await store.cache.recall('new', 'build')).toBe(run);
+    expect(await store.cache.recall('t', 'test')).toBe(run);
   });
 
   it('never turns a stored key that is not a plain name into a path', async () => {
     const { home, store } = fresh();
     const run = await finishedRun(store);
-    await store.remember('../../waggle.db', 'build', 'api', run);
+    await store.cache.remember('../../waggle.db', 'build', 'api', run);
     await new Promise((resolve) => setTimeout(resolve, 5));
-    await store.remember('new', 'build', 'api', run);
+    await store.cache.remember('new', 'build', 'api', run);
     const result = await applyRetention({ home, store, retention: RETENTION });
     expect(result.removed).toEqual([]);
     expect(existsSync(join(home, 'waggle.db'))).toBe(true);
-    expect(await store.recall('../../waggle.db', 'build')).toBeUndefined();
+    expect(await store.cache.recall('../../waggle.db', 'build')).toBeUndefined();
   });
 
   it('keeps the install in use and marks it used now, so it outlives newer unused ones', async () => {

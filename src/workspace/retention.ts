@@ -15,13 +15,6 @@ import { lstatSync, readdirSync, realpathSync, rmSync, utimesSync } from 'node:f
 import { basename, dirname, join } from 'node:path';
 import { isInside } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
-import {
-  artifactFilesToKeep,
-  buildEntries,
-  forgetBuilds,
-  keyedSteps,
-  runsBeforeInstall,
-} from '../store/retention-queries.js';
 import type { Store } from '../store/store.js';
 import { artifactFile } from './artifact.js';
 
@@ -56,14 +49,14 @@ export async function applyRetention(input: RetentionInput): Promise<RetentionRe
   if (!remover.root) return { removedBytes: 0, removed: [] };
   const unfinished = await store.runs.unfinishedIds();
   const kept = [...new Set([...unfinished, ...(input.keepRunIds ?? [])])];
-  const inUse = await keyedSteps(store, kept);
+  const inUse = await store.steps.keyed(kept);
 
   // Workspaces first: their node_modules are links into the cache, so the cache's bytes are
   // only counted as freed once the last workspace linking them has gone.
   removeWorkspaces(remover, retention.workspaces, new Set(kept));
 
   const artifactsKept = new Set(
-    (await artifactFilesToKeep(store, retention.artifacts, kept)).map((file) => basename(file)),
+    (await store.artifacts.filesToKeep(retention.artifacts, kept)).map((file) => basename(file)),
   );
   for (const step of inUse) {
     if (step.key.startsWith('package:') && step.package)
@@ -73,7 +66,7 @@ export async function applyRetention(input: RetentionInput): Promise<RetentionRe
 
   // Which install entry a run links from is not recorded: none goes while another run may be linking.
   const others = unfinished.filter((id) => !(input.keepRunIds ?? []).includes(id));
-  if ((await runsBeforeInstall(store, others)).length === 0)
+  if ((await store.steps.runsBeforeInstall(others)).length === 0)
     removeInstalls(remover, retention.installs, input.keepInstallKeys ?? [], input.now ?? Date.now());
 
   await removeBuilds(remover, store, retention.builds, new Set(inUse.map((step) => step.cacheKey)));
@@ -129,7 +122,7 @@ async function removeBuilds(
   inUse: ReadonlySet<string>,
 ): Promise<void> {
   const dir = join(remover.home, 'cache', 'builds');
-  const rows = await buildEntries(store);
+  const rows = await store.cache.builds();
   const remembered = new Set(rows.map((row) => row.key));
   const seen = new Map<string, number>();
   const going: string[] = [];
@@ -140,7 +133,7 @@ async function removeBuilds(
   }
   // The rows go first: a crash between the two leaves outputs nobody recalls (removed next
   // time, as below), never a recalled build whose outputs are gone.
-  await forgetBuilds(store, going);
+  await store.cache.forgetBuilds(going);
   // Keys are content hashes; one that is not a plain name never becomes a path.
   for (const key of going) if (PLAIN_NAME.test(key)) remover.remove(join(dir, key));
   // Outputs no row remembers can never be recalled: their row was forgotten, or never written.

@@ -135,8 +135,8 @@ async function followLocal(
   const printed = new Map<number, number>();
   for (;;) {
     const status = (await store.runs.get(id))?.status ?? 'failed';
-    for (const step of await store.steps(id)) {
-      for (const line of await store.logs(step.id, printed.get(step.id) ?? 0)) {
+    for (const step of await store.steps.ofRun(id)) {
+      for (const line of await store.logs.ofStep(step.id, printed.get(step.id) ?? 0)) {
         print({ step: step.key, line: line.line });
         printed.set(step.id, line.seq);
       }
