@@ -45,4 +45,37 @@ describe('waggle init on a MEAN repository', () => {
     // jest-junit is not installed yet: init says so in a comment and validate warns.
     expect(validate.stderr).toContain('jest-junit is not in the devDependencies');
   });
+
+  it('finds the server suite a test:* script runs and the database its code reads (Angular-Full-Stack)', async () => {
+    const repo = repoFrom(join(FIXTURES, 'detect-fullstack'));
+    const init = await waggle(['init'], { cwd: repo });
+    expect(init.code, init.stderr).toBe(0);
+    const written = readFileSync(join(repo, 'waggle.yml'), 'utf8');
+    expect(written).toMatch(
+      /name: client\n\s+run: \[ npx, ng, test, --watch=false, --browsers=ChromeHeadlessCI \]/,
+    );
+    expect(written).toContain(
+      'run: [ npm, run, test:be, --, --ci, --roots=server, --reporters=default, --reporters=jest-junit ]',
+    );
+    expect(written).toMatch(/services: \[ mongodb \]\n\s+inputs: \[ server \]/);
+    expect(written).toContain('MONGODB_TEST_URI: mongodb://127.0.0.1:27017/test');
+    const validate = await waggle(['validate'], { cwd: repo });
+    expect(validate.code, validate.stderr).toBe(0);
+    // Until karma.conf.js and jest-junit exist, neither suite writes its JUnit file: both are named.
+    expect(validate.stderr).toContain('packages.angular-full-stack.test[0].junit');
+    expect(validate.stderr).toContain('packages.angular-full-stack.test[1].junit');
+  });
+});
+
+describe('waggle init without a package.json at the root', () => {
+  it('exits 2 and says how to make the root a workspaces root over the packages it found', async () => {
+    const repo = repoFrom(join(FIXTURES, 'detect-no-root'));
+    const init = await waggle(['init'], { cwd: repo });
+    expect(init.code).toBe(2);
+    expect(init.stderr).toContain(`waggle: ${repo} has no package.json`);
+    expect(init.stderr).toContain('api/ and client/ each have their own package.json');
+    expect(init.stderr).toContain('{"private": true, "workspaces": ["api", "client"]}');
+    expect(init.stderr).toContain('run "npm install" at the root');
+    expect(existsSync(join(repo, 'waggle.yml'))).toBe(false);
+  });
 });

@@ -1,8 +1,14 @@
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type DetectedSuite, detectPackages, detectRepository, initialConfig } from './detect.js';
+import {
+  type DetectedSuite,
+  detectPackages,
+  detectRepository,
+  initialConfig,
+  NoRootPackageError,
+} from './detect.js';
 import { loadConfig, parseConfig } from './load.js';
 
 const REFERENCE_APP = new URL('../../examples/hivenue', import.meta.url).pathname;
@@ -146,6 +152,83 @@ describe('init on the MEAN layout: one package.json, Angular in client/, Express
   });
 });
 
+describe('init on a MEAN app whose server tests only a test:* script runs (Angular-Full-Stack)', () => {
+  const FULLSTACK = join(FIXTURES, 'detect-fullstack');
+
+  it('finds the client suite of npm test and the server suite of test:be, with the database it reads', () => {
+    const detection = detectRepository(FULLSTACK);
+    expect(detection.packages['angular-full-stack']).toEqual({
+      path: '.',
+      build: ['npm', 'run', 'build'],
+      site: { dist: 'dist/public/browser' },
+      test: [
+        {
+          name: 'client',
+          run: ['npx', 'ng', 'test', '--watch=false', '--browsers=ChromeHeadlessCI'],
+          junit: 'reports/client/junit.xml',
+          inputs: ['client'],
+        },
+        {
+          name: 'server',
+          // test:be is "tsc -p server && jest": the whole script runs, jest gets the flags after --.
+          run: [
+            'npm',
+            'run',
+            'test:be',
+            '--',
+            '--ci',
+            '--roots=server',
+            '--reporters=default',
+            '--reporters=jest-junit',
+          ],
+          junit: 'reports/server/junit.xml',
+          services: ['mongodb'],
+          inputs: ['server'],
+        },
+      ],
+      env: { CHROME_BIN: '/usr/bin/chromium', JEST_JUNIT_OUTPUT_FILE: 'reports/server/junit.xml' },
+    });
+    // test:becov runs the same jest over the same tests: no third suite.
+    expect(detection.services.mongodb).toMatchObject({
+      ready: { tcp: 27017 },
+      env: { MONGODB_TEST_URI: 'mongodb://127.0.0.1:27017/test' },
+    });
+  });
+
+  it('writes YAML that validates, says why the script runs whole, and what Karma and Jest still need', () => {
+    const { text, config } = writtenConfig(FULLSTACK);
+    expect(config.packages['angular-full-stack']?.test).toHaveLength(2);
+    expect(Object.keys(config.services)).toEqual(['mongodb']);
+    expect(text).toContain('# server/ holds an Express server: its tests run here');
+    expect(text).toContain('# The "test:be" script runs "tsc -p server" before jest, so the suite runs');
+    expect(text).toContain('# TODO: npm install --save-dev jest-junit');
+    // No karma.conf.js: Angular's built-in config, and the steps to one that writes JUnit.
+    expect(text).toContain('# TODO: Karma must run headless once and write reports/client/junit.xml');
+    expect(text).toContain('write one with "npx ng generate config karma",');
+    expect(text).toContain('# TODO: npm install --save-dev karma-junit-reporter');
+    expect(text).toContain('# The tests read MONGODB_TEST_URI: waggle starts this service');
+    expect(text).toContain('# .env sets MONGODB_TEST_URI too, for local runs');
+    // The .env's values are not copied into waggle.yml.
+    expect(text).not.toContain('angularfullstack');
+    expect(text).not.toContain('catswillruletheworld');
+  });
+
+  it('says when the Express server beside the site has no suite', () => {
+    const root = mkdtempSync(join(tmpdir(), 'waggle-init-'));
+    cpSync(FULLSTACK, root, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    delete manifest.scripts['test:be'];
+    delete manifest.scripts['test:becov'];
+    writeFileSync(join(root, 'package.json'), JSON.stringify(manifest));
+    const text = initialConfig(root, 'main');
+    expect(text).not.toContain('its tests run here');
+    expect(text).toContain(
+      '# TODO: server/ holds an Express server, but no test script runs a test runner over it',
+    );
+    expect(() => parseConfig(text)).not.toThrow();
+  });
+});
+
 describe('init narrows a shared runner to its half', () => {
   it('keeps Jest to server/ when its config would also find the client specs', () => {
     const root = repo(
@@ -267,5 +350,18 @@ describe('init on npm workspaces', () => {
     expect(parseConfig(text).trigger.branches).toEqual(['main']);
     expect(text).toContain('#     e2e: { path: e2e }');
     expect(() => detectPackages(join(tmpdir(), 'nowhere'))).toThrow('has no package.json');
+  });
+
+  it('refuses a root without package.json, naming the packages below it for a workspaces root', () => {
+    const refused = (() => {
+      try {
+        detectRepository(join(FIXTURES, 'detect-no-root'));
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refused).toBeInstanceOf(NoRootPackageError);
+    expect((refused as NoRootPackageError).folders).toEqual(['api', 'client']);
+    expect((refused as Error).message).toContain('{"private": true, "workspaces": ["api", "client"]}');
   });
 });

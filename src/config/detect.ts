@@ -3,13 +3,15 @@
  * the root, become packages; an Angular project makes a package a site and a start script a
  * service; every test runner the scripts start (and an Angular test target) becomes a suite whose
  * command ends and writes JUnit; a MongoDB URL in the tests' setup becomes a service. What cannot
- * be known here (hosts, contacts, what starts a database) is left as TODO comments.
+ * be known here (hosts, contacts, what starts a database) is left as TODO comments. A root with
+ * no package.json is refused with the steps to a workspaces root over the packages found below it.
  * The detectors live in ./detect/, one concern a file.
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readManifest } from '../workspace/graph.js';
 import { packageName, uniqueName } from './detect/names.js';
+import { NoRootPackageError, packageFoldersBelow } from './detect/no-root-package.js';
 import { detectPackage } from './detect/package.js';
 import { dependsOn } from './detect/package-folder.js';
 import { renderConfig } from './detect/render-yaml.js';
@@ -17,14 +19,14 @@ import type { DetectedPackage, Detection } from './detect/types.js';
 import { packageFolders } from './detect/workspaces.js';
 import { fileReader } from './junit/file-reader.js';
 
+export { NoRootPackageError } from './detect/no-root-package.js';
 export type { DetectedPackage, DetectedService, DetectedSuite, Detection } from './detect/types.js';
 
 /** Services get ports from here up, in the order their packages are found. */
 const FIRST_SERVICE_PORT = 4001;
 
 export function detectRepository(root: string): Detection {
-  if (!existsSync(join(root, 'package.json')))
-    throw new Error(`${root} has no package.json: waggle builds npm projects`);
+  if (!existsSync(join(root, 'package.json'))) throw new NoRootPackageError(root, packageFoldersBelow(root));
   const manifest = readManifest(root);
   const detection: Detection = {
     name: packageName(manifest, basename(root)),

@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { initialConfig } from '../../config/detect.js';
+import { initialConfig, NoRootPackageError } from '../../config/detect.js';
 import { configJUnitWarnings, fileReader } from '../../config/junit-check.js';
 import { CONFIG_FILE, loadConfig } from '../../config/load.js';
 import { currentBranch, gitRoot } from '../../workspace/git.js';
@@ -20,7 +20,7 @@ export function registerInit(program: Command): void {
       if (existsSync(file) && !options.force)
         throw new UsageError(`${file} exists; edit it, or pass --force to replace it`);
       const branch = gitRoot(root) ? currentBranch(root) : 'main';
-      const text = initialConfig(root, branch === 'detached' ? 'main' : branch);
+      const text = detectedConfig(root, branch === 'detached' ? 'main' : branch);
       writeFileSync(file, text);
       const { config } = loadConfig(file);
       console.log(`wrote ${file}: ${Object.keys(config.packages).join(', ')}`);
@@ -32,6 +32,16 @@ export function registerInit(program: Command): void {
         `next: settle the ${todos} TODO${todos === 1 ? '' : 's'} in it, check ports and commands, then "waggle validate" and "waggle run"`,
       );
     });
+}
+
+/** The config init writes; a repository waggle cannot build yet is bad input, with the way there. */
+function detectedConfig(root: string, branch: string): string {
+  try {
+    return initialConfig(root, branch);
+  } catch (error) {
+    if (error instanceof NoRootPackageError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 /**

@@ -45,7 +45,7 @@ export function karmaSetup(
   const steps: string[] = [];
   if (raw === undefined)
     steps.push(
-      `Karma runs with Angular's built-in config: write one with "npx ng generate config karma"${angular ? ` in ${angular.workspace}/` : ''},`,
+      `Karma runs with Angular's built-in config: write one with "npx ng generate config karma"${angular && angular.workspace !== '.' ? ` in ${angular.workspace}/` : ''},`,
       "set karmaConfig (or runnerConfig: true) in angular.json's test options, then in it:",
     );
   if (!new RegExp(`\\b${launcher}\\s*:`).test(text))

@@ -1,44 +1,40 @@
 /**
- * The MongoDB service a suite needs when its tests name a MongoDB URL and start no server of their
- * own: its env from the URL the tests use, and its command from a script that starts a database
- * (else a placeholder that says what to write).
+ * The MongoDB service a suite needs when its tests use a MongoDB URL and start no server of their
+ * own: its env the variable they read with the URL they expect, and its command from a script that
+ * starts a database (else a placeholder that says what to write).
  */
 import type { PackageManifest } from '../../workspace/graph.js';
 import { shellSegments, takeAssignments } from '../junit/shell-segments.js';
-import { testTexts } from './test-texts.js';
+import { mongoUse } from './mongo-use.js';
 import type { Argv, Context, Found } from './types.js';
 
 /** The service's name in waggle.yml. */
 const MONGO_SERVICE = 'mongodb';
-/** Test helpers that start a MongoDB of their own: such suites need no service. */
-const SELF_STARTED_MONGO = /MongoMemoryServer|mongodb-memory-server|CongoServer|globalSetup[^\n]*mongo/i;
 
-/** The service a suite needs when its tests' setup names a MongoDB URL and starts no server itself. */
+/** The service a suite needs when its tests use a MongoDB URL and start no server themselves. */
 export function mongoService(
   context: Context,
   folder: string,
   manifest: PackageManifest,
   item: Found,
 ): string | undefined {
-  const texts = testTexts(context, folder, item);
-  const uses = texts.filter((text) => /MONGO(DB)?_UR[IL]|mongodb(\+srv)?:\/\//.test(text));
-  if (uses.length === 0 || texts.some((text) => SELF_STARTED_MONGO.test(text))) return undefined;
+  const use = mongoUse(context, folder, item);
+  if (!use) return undefined;
   const services = context.detection.services;
   if (services[MONGO_SERVICE]) return MONGO_SERVICE;
-  const variable =
-    uses.map((text) => /process\.env\.(\w*MONGO\w*)/.exec(text)?.[1]).find(Boolean) ??
-    uses.map((text) => /\b(MONGO(?:DB)?_UR[IL])\b/.exec(text)?.[1]).find(Boolean) ??
-    'MONGODB_URI';
-  const url = uses
-    .map((text) => /mongodb:\/\/(?:[^@/\s'"`]*@)?[^/:\s'"`]+(?::(\d+))?\/?([\w-]*)/.exec(text))
-    .find(Boolean);
-  const port = Number(url?.[1] ?? 27017);
-  const database = url?.[2] || `${context.detection.name}-test`;
+  const { variable, port } = use;
+  const database = use.database ?? `${context.detection.name}-test`;
   const env = { [variable]: `mongodb://127.0.0.1:${port}/${database}` };
   const script = databaseScript(manifest.scripts ?? {});
   const about = [
-    `The tests read ${variable}: waggle starts this service before the suites that list it, hands`,
-    'them its env, and stops it when the run ends.',
+    `${use.reason}: waggle starts this service`,
+    'before the suites that list it, hands them its env, and stops it when the run ends.',
+    ...(use.envFile
+      ? [
+          `${use.envFile} sets ${variable} too, for local runs: dotenv leaves a variable that is`,
+          "already set alone, so the tests get the service's.",
+        ]
+      : []),
   ];
   let lines: string[];
   if (script) {

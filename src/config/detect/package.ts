@@ -23,27 +23,38 @@ export function detectPackage(
   const angular = findAngular(read, folder);
   const pkg: DetectedPackage = { path: folder, build: scripts.build ? ['npm', 'run', 'build'] : false };
 
+  findE2e(context, folder, manifest, scripts);
+  const suites = detectSuites(context, folder, manifest, angular);
   if (angular) {
     const base = fromPackage(folder, angular.outputBase);
     if (base !== 'dist' && !base.startsWith('dist/')) pkg.outputs = [base];
     pkg.site = { dist: fromPackage(folder, angular.dist) };
     const server = backEndFolder(context.root, folder);
-    if (server && dependsOn(manifest, 'express'))
-      note(
-        ['site'],
-        [
-          `${server}/ holds an Express server: its tests run here, but a package is released as a site`,
-          'or a service, not both, and this one is released as the Angular site.',
-        ],
-      );
+    if (server && dependsOn(manifest, 'express')) note(['site'], backEndNote(server, suites.areas));
   } else if (scripts.start) {
     pkg.service = { port: context.port++, ...serviceStart(context, folder, scripts, pkg, note) };
   }
 
-  findE2e(context, folder, manifest, scripts);
-  const suites = detectSuites(context, folder, manifest, angular);
   pkg.test = suites.test;
   if (suites.env && Object.keys(suites.env).length > 0) pkg.env = suites.env;
   for (const { path, lines } of suites.notes) note(path, lines);
   return pkg;
+}
+
+/**
+ * The comment above the site about the Express server beside it, which says whether its tests run
+ * here: only when a suite tests its folder.
+ */
+function backEndNote(server: string, tested: readonly string[]): string[] {
+  return tested.includes(server)
+    ? [
+        `${server}/ holds an Express server: its tests run here, but a package is released as a site`,
+        'or a service, not both, and this one is released as the Angular site.',
+      ]
+    : [
+        `TODO: ${server}/ holds an Express server, but no test script runs a test runner over it, so`,
+        `its tests do not run here: add a suite for them under test, with inputs: [${server}].`,
+        'A package is released as a site or a service, not both, and this one is released as the',
+        'Angular site.',
+      ];
 }

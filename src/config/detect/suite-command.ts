@@ -11,6 +11,7 @@ import type { Invocation } from '../junit/types.js';
 import { karmaSetup } from './karma-setup.js';
 import { suiteName } from './names.js';
 import { fromPackage } from './package-folder.js';
+import { quoted, sameWords, stepsBefore } from './script-steps.js';
 import type { Argv, Context, Found, SuiteEnv } from './types.js';
 
 /** A suite's command and JUnit path, the env it needs, and comments for it in waggle.yml. */
@@ -128,9 +129,26 @@ export function suiteCommand(
     built.notes.push([`TODO: npm install --save-dev ${reporter}: the runner needs it to write JUnit.`]);
 
   if (invocation.cwd === '.') {
+    const steps = stepsBefore(manifest.scripts ?? {}, invocation);
+    // `"test:be": "tsc -p server && jest"`: run the script, so the suite fails where it does, with
+    // the flags after `--`, which npm hands to its last command, the runner. When the runner's own
+    // words had to change (a watch flag) or the script starts other runners, run the runner alone.
+    if (steps.length > 0 && invocation.script && invocation.last && sameWords(words, invocation.words)) {
+      built.run = ['npm', 'run', invocation.script, '--', ...added];
+      built.notes.unshift([
+        `The "${invocation.script}" script runs ${quoted(steps)} before ${invocation.runner}, so the suite runs`,
+        `the whole script; npm hands the flags after -- to ${invocation.runner}, its last command.`,
+      ]);
+      return built;
+    }
     const first = invocation.wrappers[0] ?? words[0] ?? '';
     const npx = first !== 'node' && !first.includes('/') ? ['npx'] : [];
     built.run = [...npx, ...invocation.wrappers, ...words, ...added];
+    if (steps.length > 0)
+      built.notes.unshift([
+        `TODO: the "${invocation.script}" script runs ${quoted(steps)} before ${invocation.runner}, which this`,
+        'suite does not: if the tests need it, make it part of the build step.',
+      ]);
     return built;
   }
   // The runner runs from a subfolder (cd client && ng test): only its npm script can take it there.

@@ -1,10 +1,11 @@
 /**
  * A package's suites: one for each unit-test runner its scripts start (and for an Angular test
- * target no script runs), each named, narrowed to the folder it tests, given the env it needs
- * and the MongoDB service its tests use.
+ * target no script runs) over each folder, each named, narrowed to the folder it tests, given the
+ * env it needs and the MongoDB service its tests use.
  */
 import type { PackageManifest } from '../../workspace/graph.js';
 import type { AngularProject } from '../junit/angular.js';
+import { flagValues } from '../junit/flags.js';
 import { backEndFolder } from './layout.js';
 import { mongoService } from './mongo-service.js';
 import { suiteName, uniqueName } from './names.js';
@@ -19,6 +20,8 @@ export interface Suites {
   test: DetectedSuite | DetectedSuite[] | false;
   env?: Record<string, string>;
   notes: { path: YamlPath; lines: string[] }[];
+  /** The folders of the package the suites test (client, server). */
+  areas: string[];
 }
 
 export function detectSuites(
@@ -28,7 +31,7 @@ export function detectSuites(
   angular: AngularProject | undefined,
 ): Suites {
   const scripts = manifest.scripts ?? {};
-  const found = unitInvocations(scripts).map((invocation) => ({ invocation }) as Found);
+  let found = unitInvocations(scripts).map((invocation) => ({ invocation }) as Found);
   if (
     angular?.test &&
     !found.some(({ invocation }) => invocation.runner === 'ng' || invocation.runner === 'karma')
@@ -46,7 +49,7 @@ export function detectSuites(
   const notes: Suites['notes'] = [];
   if (found.length === 0) {
     const script = scripts.test;
-    if (!script || /no test specified/.test(script)) return { test: false, notes };
+    if (!script || /no test specified/.test(script)) return { test: false, notes, areas: [] };
     notes.push({
       path: ['test'],
       lines: [
@@ -55,10 +58,11 @@ export function detectSuites(
         'JUnit file here once the runner writes one, and make sure the command ends (no watch mode).',
       ],
     });
-    return { test: { run: ['npm', 'test'], junit: 'none' }, notes };
+    return { test: { run: ['npm', 'test'], junit: 'none' }, notes, areas: [] };
   }
 
   for (const item of found) item.area = suiteArea(context, folder, item.invocation, angular);
+  found = sameSuitesOnce(found);
   if (found.length > 1) {
     const backEnd = backEndFolder(context.root, folder);
     for (const item of found)
@@ -66,6 +70,8 @@ export function detectSuites(
         item.area = backEnd;
         item.narrow = true;
       }
+    // `jest` narrowed to server/ is the same suite as a test:server script's `jest server`.
+    found = sameSuitesOnce(found);
   }
   const names: string[] = [];
   for (const item of found) names.push(uniqueName(suiteName(item), names));
@@ -98,5 +104,43 @@ export function detectSuites(
     if (!single && item.area) suite.inputs = [item.area];
     return suite;
   });
-  return { test: suites.length === 1 ? (suites[0] as DetectedSuite) : suites, env, notes };
+  return {
+    test: suites.length === 1 ? (suites[0] as DetectedSuite) : suites,
+    env,
+    notes,
+    areas: found.flatMap((item) => (item.area ? [item.area] : [])),
+  };
+}
+
+/**
+ * One suite for each runner over each folder: `"test": "npm run test:server && npm run test:client"`
+ * reaches the runners of test:server and test:client twice. Of two, the one the scripts point at
+ * the folder is kept rather than the one waggle narrowed, in the place of the first.
+ */
+function sameSuitesOnce(found: Found[]): Found[] {
+  const kept: Found[] = [];
+  for (const item of found) {
+    const index = item.area
+      ? kept.findIndex(
+          (other) =>
+            other.area === item.area &&
+            sameRunner(other.invocation.runner, item.invocation.runner) &&
+            configOf(other) === configOf(item),
+        )
+      : -1;
+    if (index === -1) kept.push(item);
+    else if (kept[index]?.narrow && !item.narrow) kept[index] = item;
+  }
+  return kept;
+}
+
+/** The config file a runner is given (`jest -c server/jest.int.js`): two configs, two suites. */
+function configOf(item: Found): string {
+  return flagValues(item.invocation.words, ['--config', '-c']).join(' ');
+}
+
+/** `ng test` runs Karma: the two are one runner over an Angular project. */
+function sameRunner(a: string, b: string): boolean {
+  const karma = (runner: string) => (runner === 'ng' ? 'karma' : runner);
+  return karma(a) === karma(b);
 }

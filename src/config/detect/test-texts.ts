@@ -1,6 +1,7 @@
 /**
  * The texts that tell whether a suite's tests use a database: its runner config, the setup files
- * that config names, the "jest" key of package.json, and the test files under the folder it tests.
+ * that config names, the "jest" key of package.json and the test files under the folder it tests;
+ * and apart, the code beside them (server/mongo.ts), which is where a URL's variable is often read.
  */
 import { type Dirent, readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
@@ -19,11 +20,23 @@ const SKIPPED_FOLDERS = new Set([
   '.angular',
   '.waggle',
 ]);
-/** Enough test files to find a database URL; a large repository is not read whole. */
+/** Enough files to find a database URL; a large repository is not read whole. */
 const MAX_SCANNED_FILES = 400;
 
-/** The text of a suite's runner config, its setup files and its test files. */
-export function testTexts(context: Context, folder: string, item: Found): string[] {
+/** A file's text with its path from the repository root. */
+export interface FileText {
+  path: string;
+  text: string;
+}
+
+/** What a suite's tests say (config, setup and test files), and the code beside them. */
+export interface SuiteTexts {
+  tests: string[];
+  code: FileText[];
+}
+
+/** The text of a suite's runner config, its setup files and its test files, and of its code. */
+export function suiteTexts(context: Context, folder: string, item: Found): SuiteTexts {
   const { read, root } = context;
   const cwd = posix.join(folder, item.invocation.cwd);
   const texts: string[] = [];
@@ -62,10 +75,26 @@ export function testTexts(context: Context, folder: string, item: Found): string
   }
   const jest = readJson(read, posix.join(folder, 'package.json'))?.jest;
   if (jest) texts.push(JSON.stringify(jest));
+  const code: FileText[] = [];
   const start = item.area ? posix.join(folder, item.area) : folder;
+  for (const path of sourceFiles(root, start)) {
+    const text = read(path);
+    if (text === undefined) continue;
+    if (isTestFile(path)) texts.push(text);
+    else code.push({ path, text });
+  }
+  return { tests: texts, code };
+}
+
+/**
+ * The JavaScript and TypeScript files under `start`, breadth first: up to MAX_SCANNED_FILES test
+ * files and as many others, so a large front end does not hide the server's tests.
+ */
+function sourceFiles(root: string, start: string): string[] {
+  const files: string[] = [];
+  const counts = { test: 0, code: 0 };
   const pending = [start];
-  let scanned = 0;
-  while (pending.length > 0 && scanned < MAX_SCANNED_FILES) {
+  while (pending.length > 0 && (counts.test < MAX_SCANNED_FILES || counts.code < MAX_SCANNED_FILES)) {
     const dir = pending.shift() as string;
     let entries: Dirent[];
     try {
@@ -77,17 +106,16 @@ export function testTexts(context: Context, folder: string, item: Found): string
       const path = posix.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!SKIPPED_FOLDERS.has(entry.name)) pending.push(path);
-      } else if (entry.isFile() && isTestFile(path) && scanned++ < MAX_SCANNED_FILES) {
-        const text = read(path);
-        if (text !== undefined) texts.push(text);
+      } else if (entry.isFile() && /\.[cm]?[jt]sx?$/.test(path)) {
+        const kind = isTestFile(path) ? 'test' : 'code';
+        if (counts[kind]++ < MAX_SCANNED_FILES) files.push(path);
       }
     }
   }
-  return texts;
+  return files;
 }
 
 function isTestFile(path: string): boolean {
-  if (!/\.[cm]?[jt]sx?$/.test(path)) return false;
   return (
     /\.(test|spec)\.[cm]?[jt]sx?$/.test(path) ||
     /(^|\/)(tests?|__tests__|specs?)\//.test(path) ||
