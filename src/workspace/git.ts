@@ -23,9 +23,13 @@ export function resolveCommit(cwd: string, ref: string): string {
   return git(cwd, ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`]);
 }
 
+/** The checked-out branch, also in a repository with no commit yet; 'detached' off any branch. */
 export function currentBranch(cwd: string): string {
-  const branch = git(cwd, ['rev-parse', '--abbrev-ref', 'HEAD']);
-  return branch === 'HEAD' ? 'detached' : branch;
+  try {
+    return git(cwd, ['symbolic-ref', '--short', '--quiet', 'HEAD']);
+  } catch {
+    return 'detached';
+  }
 }
 
 export interface CommitInfo {
