@@ -20,7 +20,7 @@ describe('waggle init on a MEAN repository', () => {
 
     const validate = await waggle(['validate'], { cwd: repo });
     expect(validate.code, validate.stderr).toBe(0);
-    expect(validate.stdout).toContain('is valid: 1 packages, 0 environments');
+    expect(validate.stdout).toContain('is valid: 1 package, 0 environments');
     expect(validate.stderr.trim().split('\n')).toEqual([
       expect.stringContaining(`${karma}: client/karma.conf.js has no junit reporter`),
     ]);

@@ -19,7 +19,12 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
       const warnings = configJUnitWarnings(config, fileReader(root));
       for (const warning of warnings) console.error(`warning: ${warning.path}: ${warning.message}`);
       if (options.json) console.log(JSON.stringify({ valid: true, file, packages, environments, warnings }));
-      else console.log(`${file} is valid: ${packages} packages, ${environments} environments`);
+      else
+        console.log(`${file} is valid: ${count(packages, 'package')}, ${count(environments, 'environment')}`);
       setExit(EXIT_OK);
     });
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
