@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ManualClock } from '../clock.js';
 import { Store } from '../store/store.js';
 import { isAbandoned, LeaseKeeper, ownerId } from './lease-keeper.js';
 
@@ -31,48 +32,33 @@ describe('LeaseKeeper', () => {
 
   it('calls a run abandoned only once its lease runs out, whatever became of its pid', async () => {
     const store = open();
-    let now = 1_000_000;
-    const holder = new LeaseKeeper(
-      store,
-      () => {},
-      TIMING,
-      () => now,
-    );
+    const clock = new ManualClock(1_000_000);
+    const holder = new LeaseKeeper(store, () => {}, TIMING, clock);
     const id = await queuedRun(store);
     await holder.hold(id);
     await holder.stop(); // the holder dies: no more renewals
     // Its pid is alive (it is this very process), as after a restart in a container.
-    const other = new LeaseKeeper(
-      store,
-      () => {},
-      TIMING,
-      () => now,
-    );
+    const other = new LeaseKeeper(store, () => {}, TIMING, clock);
     expect(await other.abandoned()).toEqual([]);
-    now += TIMING.ttlMs - 1;
+    await clock.advance(TIMING.ttlMs - 1);
     expect(await other.abandoned()).toEqual([]);
-    now += 2;
+    await clock.advance(2);
     expect((await other.abandoned()).map((run) => run.id)).toEqual([id]);
   });
 
   it('keeps a held run alive by renewing it, and stops when released', async () => {
     const store = open();
-    let now = 1_000_000;
-    const holder = new LeaseKeeper(
-      store,
-      () => {},
-      TIMING,
-      () => now,
-    );
+    const clock = new ManualClock(1_000_000);
+    const holder = new LeaseKeeper(store, () => {}, TIMING, clock);
     const id = await queuedRun(store);
     await holder.hold(id);
-    now += TIMING.ttlMs * 3;
+    await clock.advance(TIMING.ttlMs * 3);
     await vi.waitFor(async () =>
-      expect((await store.runs.get(id))?.lease_expires_at).toBe(now + TIMING.ttlMs),
+      expect((await store.runs.get(id))?.lease_expires_at).toBe(clock.now() + TIMING.ttlMs),
     );
     expect(await holder.abandoned()).toEqual([]);
     holder.release(id);
-    now += TIMING.ttlMs + 1;
+    await clock.advance(TIMING.ttlMs + 1);
     expect((await holder.abandoned()).map((run) => run.id)).toEqual([id]);
   });
 

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { type Clock, systemClock } from '../clock.js';
 import type { Run, Store } from '../store/store.js';
 
 export interface LeaseTiming {
@@ -35,14 +36,14 @@ export class LeaseKeeper {
     /** A held run was ended elsewhere (cancelled through the API, say): stop working on it. */
     private readonly onLost: (runId: number) => void,
     private readonly timing: LeaseTiming = DEFAULT_LEASE,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {
     this.owner = ownerId(thisPlace(), process.pid);
   }
 
   /** Marks the run running under this instance and keeps renewing it until release(). */
   async hold(runId: number): Promise<void> {
-    await this.store.runs.start(runId, this.fresh(), this.now());
+    await this.store.runs.start(runId, this.fresh(), this.clock.now());
     this.keep(runId);
   }
 
@@ -62,7 +63,7 @@ export class LeaseKeeper {
   async abandoned(): Promise<Run[]> {
     const here = thisPlace();
     return (await this.store.runs.running()).filter((run) =>
-      isAbandoned(run, this.now(), here, processAlive),
+      isAbandoned(run, this.clock.now(), here, processAlive),
     );
   }
 
@@ -73,7 +74,7 @@ export class LeaseKeeper {
   }
 
   private fresh() {
-    return { owner: this.owner, expiresAt: this.now() + this.timing.ttlMs };
+    return { owner: this.owner, expiresAt: this.clock.now() + this.timing.ttlMs };
   }
 
   private keep(runId: number): void {
@@ -88,7 +89,9 @@ export class LeaseKeeper {
 
   private async renew(): Promise<void> {
     const ids = [...this.held];
-    const still = new Set(await this.store.runs.renewLeases(this.owner, ids, this.now() + this.timing.ttlMs));
+    const still = new Set(
+      await this.store.runs.renewLeases(this.owner, ids, this.clock.now() + this.timing.ttlMs),
+    );
     for (const id of ids) {
       if (still.has(id) || !this.held.has(id)) continue;
       this.held.delete(id);

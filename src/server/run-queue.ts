@@ -3,6 +3,7 @@
  * mirror. Per branch the newest push wins: it cancels that branch's older queued runs and stops
  * its running one. After a crash, runs left running are marked interrupted and queued once more.
  */
+import { type Clock, systemClock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { executeRun } from '../pipeline/ci-run.js';
 import { DEFAULT_LEASE, LeaseKeeper, type LeaseTiming } from '../pipeline/lease-keeper.js';
@@ -25,7 +26,7 @@ export interface RunQueueDeps {
   onFinished?: (run: Run, summary: RunSummary | undefined) => Promise<void>;
   log?: (message: string) => void;
   lease?: LeaseTiming;
-  now?: () => number;
+  clock?: Clock;
 }
 
 interface Current {
@@ -44,10 +45,10 @@ export class RunQueue {
   private readonly lease: LeaseKeeper;
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> = Promise.resolve();
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(private readonly deps: RunQueueDeps) {
-    this.now = deps.now ?? Date.now;
+    this.clock = deps.clock ?? systemClock;
     this.lease = new LeaseKeeper(
       deps.store,
       (runId) => {
@@ -57,7 +58,7 @@ export class RunQueue {
         this.current.controller.abort();
       },
       deps.lease,
-      this.now,
+      this.clock,
     );
   }
 
@@ -128,7 +129,7 @@ export class RunQueue {
     }
     const run = await this.deps.store.runs.get(runId);
     const why = run?.status === 'queued' ? 'cancelled before it started' : 'cancelled';
-    const cancelled = await this.deps.store.runs.cancelUnfinished(runId, why, this.now());
+    const cancelled = await this.deps.store.runs.cancelUnfinished(runId, why, this.clock.now());
     if (cancelled) this.ended(runId, 'cancelled');
     return cancelled;
   }
@@ -178,7 +179,7 @@ export class RunQueue {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const status = current.controller.signal.aborted ? 'cancelled' : 'failed';
-      await store.runs.update(run.id, { status, finished_at: Date.now(), error: message });
+      await store.runs.update(run.id, { status, finished_at: this.clock.now(), error: message });
       this.ended(run.id, status);
       this.deps.log?.(`run ${run.id} could not run: ${message}`);
     } finally {

@@ -2,9 +2,11 @@
  * `waggle serve` as one process: the GitHub webhook receiver, the API, the dashboard and the
  * worker running the queue, over one store.
  */
+
 import { EventEmitter } from 'node:events';
 import { dirname, relative } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Clock } from '../clock.js';
 import { parseConfig } from '../config/load.js';
 import { refuseOversized } from '../config/read.js';
 import type { Config } from '../config/schema.js';
@@ -38,6 +40,8 @@ export interface ServerOptions {
   notifyRetry?: { attempts: number; baseDelayMs: number };
   /** How long a run's lease lasts and how often it is renewed (tests make them quick). */
   lease?: LeaseTiming;
+  /** Time for leases and the queue (tests can move it by hand). */
+  clock?: Clock;
 }
 
 export interface WaggleServer {
@@ -88,6 +92,7 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
     env,
     concurrency: options.concurrency,
     lease: options.lease,
+    clock: options.clock,
     configFor: async (sha) => {
       // A commit runs under its own waggle.yml; one without it, under the server's.
       const snapshot = await CommitSnapshot.read(mirror.path, sha);
