@@ -3,9 +3,11 @@
  * mirror. Per branch the newest push wins: it cancels that branch's older queued runs and stops
  * its running one. After a crash, runs left running are marked interrupted and queued once more.
  */
+
 import { type Clock, systemClock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { executeRun } from '../pipeline/ci-run.js';
+import { CI_RULES, type JobKind } from '../pipeline/job-kind.js';
 import { DEFAULT_LEASE, LeaseKeeper, type LeaseTiming } from '../pipeline/lease-keeper.js';
 import type { RunEvent } from '../pipeline/run-recorder.js';
 import type { RunSummary } from '../pipeline/summary.js';
@@ -27,6 +29,8 @@ export interface RunQueueDeps {
   log?: (message: string) => void;
   lease?: LeaseTiming;
   clock?: Clock;
+  /** Kinds of job beyond CI runs (deploys), by the name stored with each job. */
+  kinds?: Readonly<Record<string, JobKind>>;
 }
 
 interface Current {
@@ -99,12 +103,15 @@ export class RunQueue {
   async queued(runId: number): Promise<void> {
     const run = await this.deps.store.runs.get(runId);
     if (!run) return;
-    const superseded = await this.deps.store.runs.supersedeQueued(run.repo, run.branch, run.id);
+    // Only jobs of a kind that yields to a newer one are superseded, and only by their own kind.
+    if (!this.rulesOf(run).supersededByNewer) return this.wake();
+    const superseded = await this.deps.store.runs.supersedeQueued(run.repo, run.branch, run.id, run.kind);
     for (const id of superseded) this.ended(id, 'cancelled');
     if (superseded.length > 0) this.deps.log?.(`runs ${superseded.join(', ')} superseded by run ${run.id}`);
     const current = this.current;
     if (
       current &&
+      current.run.kind === run.kind &&
       current.run.branch === run.branch &&
       current.run.repo === run.repo &&
       current.run.id < run.id
@@ -162,6 +169,15 @@ export class RunQueue {
     const told = this.hook(run, 'start', () => this.deps.onStarted?.(run));
     let summary: RunSummary | undefined;
     try {
+      const kind = this.deps.kinds?.[run.kind];
+      if (kind) {
+        const status = await kind.run(run, current.controller.signal);
+        await store.runs.update(run.id, {
+          status: current.controller.signal.aborted ? 'cancelled' : status,
+          finished_at: this.clock.now(),
+        });
+        return;
+      }
       await this.deps.mirror.update(run.sha, current.controller.signal);
       const { config, configDir } = await this.deps.configFor(run.sha);
       summary = await executeRun({
@@ -218,6 +234,11 @@ export class RunQueue {
 
   private async interrupt(run: Run, why: string): Promise<void> {
     const { store } = this.deps;
+    if (this.rulesOf(run).afterCrash === 'resume') {
+      await store.runs.queueToResume(run.id);
+      this.deps.log?.(`run ${run.id} stopped (${why}); queued to resume from its saved state`);
+      return;
+    }
     await store.runs.markInterrupted(run.id, why);
     this.ended(run.id, 'interrupted');
     if (run.retry_of !== null) {
@@ -232,5 +253,9 @@ export class RunQueue {
       retry_of: run.id,
     });
     this.deps.log?.(`run ${run.id} interrupted (${why}); queued again as run ${retry}`);
+  }
+
+  private rulesOf(run: Run): Pick<JobKind, 'supersededByNewer' | 'afterCrash'> {
+    return this.deps.kinds?.[run.kind] ?? CI_RULES;
   }
 }

@@ -14,6 +14,7 @@ import { secretValues } from '../config/secrets.js';
 import { parseDuration } from '../config/units.js';
 import { Redactor } from '../exec/redact.js';
 import { RunNotifier } from '../notify/run-notifier.js';
+import type { JobKind } from '../pipeline/job-kind.js';
 import type { LeaseTiming } from '../pipeline/lease-keeper.js';
 import type { RunEvent } from '../pipeline/run-recorder.js';
 import type { Store } from '../store/store.js';
@@ -42,6 +43,8 @@ export interface ServerOptions {
   lease?: LeaseTiming;
   /** Time for leases and the queue (tests can move it by hand). */
   clock?: Clock;
+  /** Kinds of job beyond CI runs, by name. */
+  kinds?: Readonly<Record<string, JobKind>>;
 }
 
 export interface WaggleServer {
@@ -93,6 +96,7 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
     concurrency: options.concurrency,
     lease: options.lease,
     clock: options.clock,
+    kinds: options.kinds,
     configFor: async (sha) => {
       // A commit runs under its own waggle.yml; one without it, under the server's.
       const snapshot = await CommitSnapshot.read(mirror.path, sha);

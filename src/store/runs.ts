@@ -21,6 +21,8 @@ export interface NewRun {
   delivery_id?: string | null;
   /** The interrupted run this one repeats. */
   retry_of?: number | null;
+  /** The job's kind; 'ci' unless said. */
+  kind?: string;
 }
 
 /** A waggle instance's hold on a run, until `expiresAt` unless renewed. */
@@ -59,6 +61,7 @@ export function runRow(run: NewRun, now: number, lease?: Lease): Insertable<RunT
     options: run.options ?? null,
     delivery_id: run.delivery_id ?? null,
     retry_of: run.retry_of ?? null,
+    kind: run.kind ?? 'ci',
     ...state,
     created_at: now,
   };
@@ -89,6 +92,7 @@ export class Runs {
       author: run.author,
       message: run.message,
       options: run.options,
+      kind: run.kind,
       ...as,
     });
   }
@@ -189,13 +193,27 @@ export class Runs {
     await this.update(runId, { status: 'interrupted', finished_at: Date.now(), error: why });
   }
 
-  /** Queued runs of a branch older than `newer` are superseded by it; returns their ids. */
-  async supersedeQueued(repo: string, branch: string, newer: number): Promise<number[]> {
+  /**
+   * A job a dead process left whose kind resumes from its saved state: queued again as itself,
+   * for the next worker to pick up where it stopped.
+   */
+  async queueToResume(runId: number): Promise<void> {
+    await this.connection.db
+      .updateTable('runs')
+      .set({ status: 'queued', lease_owner: null, lease_expires_at: null })
+      .where('id', '=', runId)
+      .where('status', '=', 'running')
+      .execute();
+  }
+
+  /** Queued runs of a branch and kind older than `newer` are superseded by it; returns their ids. */
+  async supersedeQueued(repo: string, branch: string, newer: number, kind = 'ci'): Promise<number[]> {
     const rows = await this.connection.db
       .updateTable('runs')
       .set({ status: 'cancelled', finished_at: Date.now(), error: `superseded by run ${newer}` })
       .where('repo', '=', repo)
       .where('branch', '=', branch)
+      .where('kind', '=', kind)
       .where('status', '=', 'queued')
       .where('id', '<', newer)
       .returning('id')

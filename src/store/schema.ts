@@ -36,6 +36,8 @@ export interface RunTable {
   lease_owner: string | null;
   /** A running run whose lease ran out was abandoned by a crash. */
   lease_expires_at: number | null;
+  /** What the job is ('ci', later 'deploy'): its kind decides what supersedes it and what a crash does. */
+  kind: Generated<string>;
 }
 
 export interface StepTable {
@@ -218,4 +220,5 @@ export const MIGRATIONS: readonly string[] = [
   'ALTER TABLE runs ADD COLUMN pid INTEGER;',
   `ALTER TABLE runs ADD COLUMN lease_owner TEXT;
    ALTER TABLE runs ADD COLUMN lease_expires_at INTEGER;`,
+  "ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'ci';",
 ];

@@ -25,6 +25,7 @@ function detail(overrides: Partial<RunDetail['run']> = {}): RunDetail {
       pid: null,
       lease_owner: null,
       lease_expires_at: null,
+      kind: 'ci',
       ...overrides,
     },
     summary: null,

@@ -27,6 +27,7 @@ function run(overrides: Partial<Run>): Run {
     pid: null,
     lease_owner: null,
     lease_expires_at: null,
+    kind: 'ci',
     ...overrides,
   };
 }
