@@ -4,17 +4,17 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { JobQueue } from '../pipeline/job-queue.js';
 import type { RunEvent } from '../pipeline/run-recorder.js';
 import { ENDED } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { requires } from './access.js';
 import { queryLimit } from './query-limit.js';
 import { cancelRun, rerunRun } from './run-actions.js';
-import type { RunQueue } from './run-queue.js';
 
 export interface ApiDeps {
   store: Store;
-  queue: RunQueue;
+  queue: JobQueue;
   events: EventEmitter<{ run: [RunEvent] }>;
 }
 

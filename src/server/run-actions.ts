@@ -2,8 +2,9 @@
  * Rerun and cancel, for the API and the dashboard alike: each audited with who and from where,
  * so a button on a page and a call to the API leave the same trace.
  */
+
+import type { JobQueue } from '../pipeline/job-queue.js';
 import type { Run, Store } from '../store/store.js';
-import type { RunQueue } from './run-queue.js';
 
 export interface Actor {
   name: string;
@@ -11,7 +12,7 @@ export interface Actor {
 }
 
 /** Queues the same commit again with the same options; returns the new run's id. */
-export async function rerunRun(store: Store, queue: RunQueue, run: Run, actor: Actor): Promise<number> {
+export async function rerunRun(store: Store, queue: JobQueue, run: Run, actor: Actor): Promise<number> {
   const rerun = await store.runs.queueAgain(run, { trigger: 'rerun' });
   await store.audit.record({
     actor: actor.name,
@@ -27,7 +28,7 @@ export async function rerunRun(store: Store, queue: RunQueue, run: Run, actor: A
 /** False when the run had already ended (the attempt is audited all the same). */
 export async function cancelRun(
   store: Store,
-  queue: RunQueue,
+  queue: JobQueue,
   runId: number,
   actor: Actor,
 ): Promise<boolean> {

@@ -15,6 +15,7 @@ import { parseDuration } from '../config/units.js';
 import { Redactor } from '../exec/redact.js';
 import { RunNotifier } from '../notify/run-notifier.js';
 import type { JobKind } from '../pipeline/job-kind.js';
+import { JobQueue } from '../pipeline/job-queue.js';
 import type { LeaseTiming } from '../pipeline/lease-keeper.js';
 import type { RunEvent } from '../pipeline/run-recorder.js';
 import type { Store } from '../store/store.js';
@@ -25,7 +26,6 @@ import { BranchPoller } from './branch-poller.js';
 import { dashboard } from './dashboard/routes.js';
 import { githubWebhook } from './github-webhook.js';
 import { Mirror } from './mirror.js';
-import { RunQueue } from './run-queue.js';
 
 export interface ServerOptions {
   store: Store;
@@ -49,7 +49,7 @@ export interface ServerOptions {
 
 export interface WaggleServer {
   app: FastifyInstance;
-  queue: RunQueue;
+  queue: JobQueue;
   mirror: Mirror;
   /** Every run event as it happens, for live views. */
   events: EventEmitter<{ run: [RunEvent] }>;
@@ -88,18 +88,18 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
     for (const method of [route.method].flat())
       if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
-  const queue = new RunQueue({
+  const queue = new JobQueue({
     store,
     home: options.home,
-    mirror,
     env,
     concurrency: options.concurrency,
     lease: options.lease,
     clock: options.clock,
     kinds: options.kinds,
-    configFor: async (sha) => {
+    prepare: async (run, signal) => {
+      await mirror.update(run.sha, signal);
       // A commit runs under its own waggle.yml; one without it, under the server's.
-      const snapshot = await CommitSnapshot.read(mirror.path, sha);
+      const snapshot = await CommitSnapshot.read(mirror.path, run.sha);
       let own = config;
       if (snapshot.objectId(configPath)) {
         // A pushed config is untrusted: its size is checked before it is read.

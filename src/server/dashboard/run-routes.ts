@@ -1,9 +1,9 @@
 /** The pages behind a session: the runs list, a run, and its Rerun and Cancel buttons. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { JobQueue } from '../../pipeline/job-queue.js';
 import type { Store } from '../../store/store.js';
 import { type Caller, requires } from '../access.js';
 import { cancelRun, rerunRun } from '../run-actions.js';
-import type { RunQueue } from '../run-queue.js';
 import { errorPage } from './error-page.js';
 import { runPage } from './run-page.js';
 import { runsPage } from './runs-page.js';
@@ -13,7 +13,7 @@ const RUNS_SHOWN = 100;
 
 export interface RunRoutesDeps {
   store: Store;
-  queue: RunQueue;
+  queue: JobQueue;
   now?: () => number;
 }
 

@@ -1,26 +1,28 @@
 /**
- * The server's worker: takes queued runs oldest first, one at a time, and runs them against the
- * mirror. Per branch the newest push wins: it cancels that branch's older queued runs and stops
- * its running one. After a crash, runs left running are marked interrupted and queued once more.
+ * The job queue: takes queued jobs oldest first, one at a time, each by the rules of its kind (see
+ * job-kind.ts). For CI runs, per branch the newest push wins: it cancels that branch's older
+ * queued runs and stops its running one; after a crash, a run left running is marked interrupted
+ * and queued once more. Whoever hosts it (the server) says how a run's commit is fetched.
  */
 
 import { type Clock, systemClock } from '../clock.js';
 import type { Config } from '../config/schema.js';
-import { executeRun } from '../pipeline/ci-run.js';
-import { CI_RULES, type JobKind } from '../pipeline/job-kind.js';
-import { DEFAULT_LEASE, LeaseKeeper, type LeaseTiming } from '../pipeline/lease-keeper.js';
-import type { RunEvent } from '../pipeline/run-recorder.js';
-import type { RunSummary } from '../pipeline/summary.js';
 import type { RunStatus } from '../store/schema.js';
 import type { Run, Store } from '../store/store.js';
-import type { Mirror } from './mirror.js';
+import { executeRun } from './ci-run.js';
+import { CI_RULES, type JobKind } from './job-kind.js';
+import { DEFAULT_LEASE, LeaseKeeper, type LeaseTiming } from './lease-keeper.js';
+import type { RunEvent } from './run-recorder.js';
+import type { RunSummary } from './summary.js';
 
-export interface RunQueueDeps {
+export interface JobQueueDeps {
   store: Store;
   home: string;
-  mirror: Mirror;
-  /** The configuration a commit runs under (its own waggle.yml, read from the mirror). */
-  configFor(sha: string): Promise<{ config: Config; configDir: string }>;
+  /**
+   * Gets a CI run's commit where the run can build from it (the server fetches it into its
+   * mirror) and the configuration it runs under (the commit's own waggle.yml).
+   */
+  prepare(run: Run, signal: AbortSignal): Promise<{ config: Config; configDir: string }>;
   env?: NodeJS.ProcessEnv;
   concurrency?: number;
   onEvent?: (event: RunEvent) => void;
@@ -40,7 +42,7 @@ interface Current {
   stopReason?: 'superseded' | 'cancelled' | 'shutdown';
 }
 
-export class RunQueue {
+export class JobQueue {
   private current: Current | undefined;
   private stopped = false;
   private wakeUp: (() => void) | undefined;
@@ -51,7 +53,7 @@ export class RunQueue {
   private sweeping: Promise<void> = Promise.resolve();
   private readonly clock: Clock;
 
-  constructor(private readonly deps: RunQueueDeps) {
+  constructor(private readonly deps: JobQueueDeps) {
     this.clock = deps.clock ?? systemClock;
     this.lease = new LeaseKeeper(
       deps.store,
@@ -178,8 +180,7 @@ export class RunQueue {
         });
         return;
       }
-      await this.deps.mirror.update(run.sha, current.controller.signal);
-      const { config, configDir } = await this.deps.configFor(run.sha);
+      const { config, configDir } = await this.deps.prepare(run, current.controller.signal);
       summary = await executeRun({
         store,
         home: this.deps.home,
