@@ -22,7 +22,7 @@ export interface JobQueueDeps {
    * Gets a CI run's commit where the run can build from it (the server fetches it into its
    * mirror) and the configuration it runs under (the commit's own waggle.yml).
    */
-  prepare(run: Run, signal: AbortSignal): Promise<{ config: Config; configDir: string }>;
+  loadCommit(run: Run, signal: AbortSignal): Promise<{ config: Config; configDir: string }>;
   env?: NodeJS.ProcessEnv;
   concurrency?: number;
   onEvent?: (event: RunEvent) => void;
@@ -180,7 +180,7 @@ export class JobQueue {
         });
         return;
       }
-      const { config, configDir } = await this.deps.prepare(run, current.controller.signal);
+      const { config, configDir } = await this.deps.loadCommit(run, current.controller.signal);
       summary = await executeRun({
         store,
         home: this.deps.home,

@@ -96,7 +96,7 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
     lease: options.lease,
     clock: options.clock,
     kinds: options.kinds,
-    prepare: async (run, signal) => {
+    loadCommit: async (run, signal) => {
       await mirror.update(run.sha, signal);
       // A commit runs under its own waggle.yml; one without it, under the server's.
       const snapshot = await CommitSnapshot.read(mirror.path, run.sha);
