@@ -26,8 +26,6 @@ export interface JobQueueDeps {
   env?: NodeJS.ProcessEnv;
   concurrency?: number;
   onEvent?: (event: RunEvent) => void;
-  onStarted?: (run: Run) => Promise<void>;
-  onFinished?: (run: Run, summary: RunSummary | undefined) => Promise<void>;
   log?: (message: string) => void;
   lease?: LeaseTiming;
   clock?: Clock;
@@ -47,7 +45,6 @@ export class JobQueue {
   private stopped = false;
   private wakeUp: (() => void) | undefined;
   private loopDone: Promise<void> = Promise.resolve();
-  private readonly hooks = new Set<Promise<void>>();
   private readonly lease: LeaseKeeper;
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> = Promise.resolve();
@@ -93,7 +90,6 @@ export class JobQueue {
     }
     this.wake();
     await this.loopDone;
-    await Promise.all(this.hooks);
     await this.lease.stop();
   }
 
@@ -167,9 +163,6 @@ export class JobQueue {
     const current: Current = { run, controller: new AbortController() };
     this.current = current;
     await this.lease.hold(run.id);
-    // Telling people must not hold up the run, nor the next one; the end is told after the start.
-    const told = this.hook(run, 'start', () => this.deps.onStarted?.(run));
-    let summary: RunSummary | undefined;
     try {
       const kind = this.deps.kinds?.[run.kind];
       if (kind) {
@@ -181,7 +174,7 @@ export class JobQueue {
         return;
       }
       const { config, configDir } = await this.deps.loadCommit(run, current.controller.signal);
-      summary = await executeRun({
+      await executeRun({
         store,
         home: this.deps.home,
         runId: run.id,
@@ -205,25 +198,7 @@ export class JobQueue {
     }
     if (current.stopReason === 'superseded')
       await store.runs.update(run.id, { error: 'superseded by a newer push' });
-    if (current.stopReason === 'shutdown') {
-      await this.interrupt(run, 'the server stopped');
-      return;
-    }
-    const finished = (await store.runs.get(run.id)) as Run;
-    this.hook(run, 'finish', async () => {
-      await told;
-      await this.deps.onFinished?.(finished, summary);
-    });
-  }
-
-  /** Runs a hook in the background; stop() waits for it, and a failure is only logged. */
-  private hook(run: Run, name: string, work: () => Promise<void> | undefined): Promise<void> {
-    const done = Promise.resolve()
-      .then(work)
-      .catch((error: unknown) => this.deps.log?.(`run ${run.id} ${name} hook: ${String(error)}`))
-      .finally(() => this.hooks.delete(done));
-    this.hooks.add(done);
-    return done;
+    if (current.stopReason === 'shutdown') await this.interrupt(run, 'the server stopped');
   }
 
   /** Runs a dead server left running: interrupted, and queued once more unless already a retry. */

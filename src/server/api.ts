@@ -2,8 +2,9 @@
  * The REST API under /api: runs, their logs (also live, as Server-Sent Events), rerun and
  * cancel. Every route needs a token; every change is written to the audit log.
  */
-import type { EventEmitter } from 'node:events';
+
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { EventStream } from '../pipeline/event-stream.js';
 import type { JobQueue } from '../pipeline/job-queue.js';
 import type { RunEvent } from '../pipeline/run-recorder.js';
 import { ENDED } from '../store/schema.js';
@@ -15,7 +16,7 @@ import { cancelRun, rerunRun } from './run-actions.js';
 export interface ApiDeps {
   store: Store;
   queue: JobQueue;
-  events: EventEmitter<{ run: [RunEvent] }>;
+  events: EventStream;
 }
 
 export async function api(app: FastifyInstance, { store, queue, events }: ApiDeps): Promise<void> {
@@ -86,11 +87,11 @@ export async function api(app: FastifyInstance, { store, queue, events }: ApiDep
     };
     const finish = (status: string) => {
       send('end', { status });
-      events.off('run', listener);
+      unsubscribe();
       out.end();
     };
-    events.on('run', listener);
-    request.raw.on('close', () => events.off('run', listener));
+    const unsubscribe = events.subscribe(listener);
+    request.raw.on('close', unsubscribe);
     for (const step of await store.steps.ofRun(id)) {
       send('step', {
         step: step.key,

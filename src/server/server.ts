@@ -3,7 +3,6 @@
  * worker running the queue, over one store.
  */
 
-import { EventEmitter } from 'node:events';
 import { dirname, relative } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.js';
@@ -13,11 +12,12 @@ import type { Config } from '../config/schema.js';
 import { secretValues } from '../config/secrets.js';
 import { parseDuration } from '../config/units.js';
 import { Redactor } from '../exec/redact.js';
+import { RunNotifications } from '../notify/run-notifications.js';
 import { RunNotifier } from '../notify/run-notifier.js';
+import { EventStream } from '../pipeline/event-stream.js';
 import type { JobKind } from '../pipeline/job-kind.js';
 import { JobQueue } from '../pipeline/job-queue.js';
 import type { LeaseTiming } from '../pipeline/lease-keeper.js';
-import type { RunEvent } from '../pipeline/run-recorder.js';
 import type { Store } from '../store/store.js';
 import { CommitSnapshot } from '../workspace/commit-snapshot.js';
 import { gitRoot } from '../workspace/git.js';
@@ -52,7 +52,7 @@ export interface WaggleServer {
   queue: JobQueue;
   mirror: Mirror;
   /** Every run event as it happens, for live views. */
-  events: EventEmitter<{ run: [RunEvent] }>;
+  events: EventStream;
   /** Every route the server answers, as registered: what access checks are tested against. */
   routes: readonly { method: string; url: string }[];
   listen(port: number, host: string): Promise<string>;
@@ -70,8 +70,6 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
   const configPath = config.server.repository || !checkout ? 'waggle.yml' : relative(checkout, configFile);
   const redactor = new Redactor().add(...secretValues(config, env), options.webhookSecret);
   const mirror = new Mirror(source, options.home, redactor);
-  const events = new EventEmitter<{ run: [RunEvent] }>();
-  events.setMaxListeners(0);
 
   const notifier = new RunNotifier({
     store,
@@ -88,6 +86,10 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
     for (const method of [route.method].flat())
       if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
+  // Run events go to the live views (API and dashboard) and to the contacts.
+  const notifications = new RunNotifications(store, notifier, (message) => app.log.warn(message));
+  const events = new EventStream((error) => app.log.error({ err: error }, 'an event subscriber failed'));
+  events.subscribe(notifications.onEvent);
   const queue = new JobQueue({
     store,
     home: options.home,
@@ -108,9 +110,7 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
       }
       return { config: own, configDir: dirname(configPath).replace(/^\.$/, '') };
     },
-    onEvent: (event) => events.emit('run', event),
-    onStarted: (run) => notifier.started(run),
-    onFinished: (run, summary) => notifier.finished(run, summary),
+    onEvent: (event) => events.publish(event),
     log: (message) => app.log.info(message),
   });
 
@@ -165,6 +165,7 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
       await poller?.stop();
       await app.close();
       await queue.stop();
+      await notifications.drain();
     },
   };
 }

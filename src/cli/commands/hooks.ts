@@ -26,7 +26,7 @@ export function registerHooks(program: Command): void {
       mkdirSync(folder, { recursive: true });
       writeFileSync(
         file,
-        `#!/bin/sh\n${MARK}: the tests a push affects must pass first.\n# Skip once with: git push --no-verify\nexec "${process.execPath}" "${WAGGLE_BIN}" run --until test\n`,
+        `#!/bin/sh\n${MARK}: the tests a push affects must pass first.\n# Skip once with: git push --no-verify\nexec "${process.execPath}" "${WAGGLE_BIN}" run --until test --no-notify\n`,
       );
       chmodSync(file, 0o755);
       console.log(`installed ${file}: "git push" now runs "waggle run --until test" first`);

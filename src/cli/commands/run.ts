@@ -16,6 +16,7 @@ interface RunOptions {
   base?: string;
   all?: boolean;
   cache?: boolean;
+  notify?: boolean;
   until?: string;
   json?: boolean;
 }
@@ -35,6 +36,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
       '--no-cache',
       'reuse nothing: a fresh npm ci, every build and suite run, every artifact made anew',
     )
+    .option('--no-notify', 'do not tell the contacts in waggle.yml how the run went')
     .option('--until <stage>', `stop after this stage: ${STAGES.join(', ')}`)
     .option('--json', 'print a JSON summary on stdout (progress still goes to stderr)')
     .addHelpText(
@@ -71,6 +73,7 @@ export async function runFromCheckout(
     base,
     all: options.all,
     noCache: options.cache === false,
+    notify: options.notify !== false,
     until,
     trigger,
   });
