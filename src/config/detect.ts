@@ -9,7 +9,6 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { readManifest } from '../workspace/graph.js';
 import { packageName, uniqueName } from './detect/names.js';
 import { NoRootPackageError, packageFoldersBelow } from './detect/no-root-package.js';
 import { detectPackage } from './detect/package.js';
@@ -18,6 +17,7 @@ import { renderConfig } from './detect/render-yaml.js';
 import type { DetectedPackage, Detection } from './detect/types.js';
 import { packageFolders } from './detect/workspaces.js';
 import { fileReader } from './junit/file-reader.js';
+import { readManifest } from './manifest.js';
 
 export { NoRootPackageError } from './detect/no-root-package.js';
 export type { DetectedPackage, DetectedService, DetectedSuite, Detection } from './detect/types.js';

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { gitRoot } from '../workspace/git.js';
+import { gitRoot } from '../exec/git.js';
 import { checkConfig } from './checks.js';
 import { describeIssue } from './describe-issue.js';
 import { ConfigError } from './errors.js';

@@ -5,13 +5,14 @@
  */
 
 import { CONFIG_FILE } from '../config/load.js';
+import type { PackageManifest } from '../config/manifest.js';
 import { packageEnv } from '../config/package-env.js';
 import type { Config } from '../config/schema.js';
 import { type Affected, affectedPackages } from '../workspace/affected.js';
 import { packageKeys, sharedInputsHash, suiteKeys } from '../workspace/cache-key.js';
 import { CommitSnapshot } from '../workspace/commit-snapshot.js';
 import { changedFiles } from '../workspace/git.js';
-import { type PackageGraph, type PackageManifest, packageGraph } from '../workspace/graph.js';
+import { type PackageGraph, packageGraph } from '../workspace/graph.js';
 
 export interface RunScope {
   graph: PackageGraph;

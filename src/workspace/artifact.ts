@@ -20,8 +20,8 @@ import {
 } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import * as tar from 'tar';
+import { readManifest } from '../config/manifest.js';
 import type { PackageConfig } from '../config/schema.js';
-import { readManifest } from './graph.js';
 import { assertInside, resolveInside } from './inside.js';
 import { copyProductionDependencies } from './production-deps.js';
 

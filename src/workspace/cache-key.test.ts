@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
+import type { PackageManifest } from '../config/manifest.js';
 import type { Config } from '../config/schema.js';
 import { packageKeys, type Runtime, sharedInputsHash, suiteKeys } from './cache-key.js';
 import { CommitSnapshot } from './commit-snapshot.js';
 import { git } from './git.js';
-import { type PackageManifest, packageGraph } from './graph.js';
+import { packageGraph } from './graph.js';
 
 const RUNTIME: Runtime = { node: 'v20.20.2', platform: 'linux-x64' };
 

@@ -1,23 +1,8 @@
 /** Small synchronous git queries. Arguments are argv entries, never parsed by a shell. */
-import { execFileSync } from 'node:child_process';
+import { git } from '../exec/git.js';
 import { exec } from '../exec/process.js';
 
-export function git(cwd: string, args: readonly string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    maxBuffer: 64 << 20,
-  }).trimEnd();
-}
-
-export function gitRoot(cwd: string): string | undefined {
-  try {
-    return git(cwd, ['rev-parse', '--show-toplevel']);
-  } catch {
-    return undefined;
-  }
-}
+export { git, gitRoot } from '../exec/git.js';
 
 export function resolveCommit(cwd: string, ref: string): string {
   return git(cwd, ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`]);

@@ -1,24 +1,6 @@
 /** Which packages need which: waggle.yml's dependsOn, else workspace dependencies in package.json. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { PackageManifest } from '../config/manifest.js';
 import type { Config } from '../config/schema.js';
-
-export interface PackageManifest {
-  name?: string;
-  version?: string;
-  main?: string;
-  files?: string[];
-  scripts?: Record<string, string>;
-  dependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
-  optionalDependencies?: Record<string, string>;
-  workspaces?: string[] | { packages?: string[] };
-}
-
-export function readManifest(dir: string): PackageManifest {
-  return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageManifest;
-}
 
 export type PackageGraph = ReadonlyMap<string, readonly string[]>;
 

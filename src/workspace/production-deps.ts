@@ -5,7 +5,7 @@
  */
 import { cpSync, existsSync, realpathSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { type PackageManifest, readManifest } from './graph.js';
+import { type PackageManifest, readManifest } from '../config/manifest.js';
 
 export function copyProductionDependencies(packageDir: string, workspaceRoot: string, staging: string): void {
   const root = realpathSync(workspaceRoot);

@@ -4,8 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import type { PackageManifest } from '../../workspace/graph.js';
 import { scriptInvocations } from '../junit/invocations.js';
+import type { PackageManifest } from '../manifest.js';
 import { dependsOn, isFolder } from './package-folder.js';
 import type { Context } from './types.js';
 

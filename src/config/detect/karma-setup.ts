@@ -3,11 +3,11 @@
  * from its config file: the launcher to name, CHROME_BIN, and the lines to add to the config.
  */
 import { posix } from 'node:path';
-import type { PackageManifest } from '../../workspace/graph.js';
 import type { AngularProject } from '../junit/angular.js';
 import { stripComments } from '../junit/config-text.js';
 import { positionals } from '../junit/flags.js';
 import type { Invocation } from '../junit/types.js';
+import type { PackageManifest } from '../manifest.js';
 import { dependsOn } from './package-folder.js';
 import type { Context, SuiteEnv } from './types.js';
 

@@ -3,8 +3,9 @@
  * own: its env the variable they read with the URL they expect, and its command from a script that
  * starts a database (else a placeholder that says what to write).
  */
-import type { PackageManifest } from '../../workspace/graph.js';
+
 import { shellSegments, takeAssignments } from '../junit/shell-segments.js';
+import type { PackageManifest } from '../manifest.js';
 import { mongoUse } from './mongo-use.js';
 import type { Argv, Context, Found } from './types.js';
 

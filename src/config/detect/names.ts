@@ -1,6 +1,6 @@
 /** The names `waggle init` gives packages and suites in waggle.yml: lower-case, unique, readable. */
 import { basename, posix } from 'node:path';
-import type { PackageManifest } from '../../workspace/graph.js';
+import type { PackageManifest } from '../manifest.js';
 import type { Found } from './types.js';
 
 /** A package's name without its npm scope, or its folder's name. */

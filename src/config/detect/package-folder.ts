@@ -1,7 +1,7 @@
 /** Small questions `waggle init` asks of a package: its dependencies, its folders, paths within it. */
 import { statSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import type { PackageManifest } from '../../workspace/graph.js';
+import type { PackageManifest } from '../manifest.js';
 
 export function dependsOn(manifest: PackageManifest, name: string): boolean {
   return Boolean(manifest.dependencies?.[name] ?? manifest.devDependencies?.[name]);

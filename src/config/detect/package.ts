@@ -2,7 +2,7 @@
  * One package of waggle.yml from its folder: built when it has a build script, a site when it
  * holds an Angular project, else a service when it has a start script; then its suites.
  */
-import type { PackageManifest } from '../../workspace/graph.js';
+import type { PackageManifest } from '../manifest.js';
 import { findE2e } from './e2e.js';
 import { backEndFolder, findAngular } from './layout.js';
 import { dependsOn, fromPackage } from './package-folder.js';

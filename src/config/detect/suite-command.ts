@@ -3,11 +3,11 @@
  * JUnit where the suite looks, and TODOs for what waggle cannot change itself.
  */
 import { posix } from 'node:path';
-import type { PackageManifest } from '../../workspace/graph.js';
 import type { AngularProject } from '../junit/angular.js';
 import { junitOutput } from '../junit/junit-output.js';
 import { declares } from '../junit/repo-files.js';
 import type { Invocation } from '../junit/types.js';
+import type { PackageManifest } from '../manifest.js';
 import { karmaSetup } from './karma-setup.js';
 import { suiteName } from './names.js';
 import { fromPackage } from './package-folder.js';

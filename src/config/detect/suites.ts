@@ -3,9 +3,10 @@
  * target no script runs) over each folder, each named, narrowed to the folder it tests, given the
  * env it needs and the MongoDB service its tests use.
  */
-import type { PackageManifest } from '../../workspace/graph.js';
+
 import type { AngularProject } from '../junit/angular.js';
 import { flagValues } from '../junit/flags.js';
+import type { PackageManifest } from '../manifest.js';
 import { backEndFolder } from './layout.js';
 import { mongoService } from './mongo-service.js';
 import { suiteName, uniqueName } from './names.js';

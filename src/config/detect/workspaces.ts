@@ -1,7 +1,7 @@
 /** The package folders of a repository: its npm workspaces, or the one package at the root. */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PackageManifest } from '../../workspace/graph.js';
+import type { PackageManifest } from '../manifest.js';
 
 /** Folders relative to `root` that hold a package.json, from the root manifest's workspaces. */
 export function packageFolders(root: string, manifest: PackageManifest): string[] {
