@@ -13,7 +13,6 @@ import { executeRun } from './ci-run.js';
 import { CI_RULES, type JobKind } from './job-kind.js';
 import { DEFAULT_LEASE, LeaseKeeper, type LeaseTiming } from './lease-keeper.js';
 import type { RunEvent } from './run-recorder.js';
-import type { RunSummary } from './summary.js';
 
 export interface JobQueueDeps {
   store: Store;
