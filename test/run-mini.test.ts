@@ -1,5 +1,6 @@
 /** `waggle run` end to end on a small real monorepo: real git, real npm ci, real processes. */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +29,12 @@ describe('waggle run on a small monorepo', () => {
     expect(first.summary?.packages.lib?.tests).toEqual({ passed: 2, failed: 0, skipped: 0 });
     expect(first.summary?.packages.app?.tests).toEqual({ passed: 2, failed: 0, skipped: 0 });
     expect(first.summary?.artifacts.map((a) => a.package)).toEqual(['app']);
-    expect(first.summary?.artifacts[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const artifact = first.summary?.artifacts[0];
+    expect(artifact?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // The recorded checksum is the tarball's own, recomputed here from its bytes.
+    const bytes = readFileSync(artifact?.file as string);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(artifact?.sha256);
+    expect(bytes.length).toBe(artifact?.size);
 
     const again = await run([]);
     expect(again.code).toBe(0);
