@@ -13,6 +13,7 @@ import { createToken } from '../src/server/tokens.js';
 import { Store } from '../src/store/store.js';
 import { git } from '../src/workspace/git.js';
 import { deliver, pushPayload } from './helpers/github.js';
+import { hangingSuiteConfig, isRunning } from './helpers/processes.js';
 import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
 
 const SECRET = 'guard-secret';
@@ -78,11 +79,7 @@ describe('queue guards', () => {
 
   it('ends a running run as cancelled through the API, its processes gone at once', async () => {
     const pidFile = join(home, 'sleeper.pid');
-    const sleeper = `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(require('child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'inherit' }).pid)); setTimeout(() => {}, 60000)`;
-    writeFileSync(
-      join(repo, 'waggle.yml'),
-      `name: fx\npackages:\n  lib: { path: packages/lib, test: { run: [node, -e, ${JSON.stringify(sleeper)}], junit: none } }\n`,
-    );
+    writeFileSync(join(repo, 'waggle.yml'), hangingSuiteConfig(pidFile));
     const sha = commitAll(repo, 'a suite that hangs for a minute');
     const { body } = await deliver(url, SECRET, pushPayload('main', sha));
     await vi.waitFor(() => expect(existsSync(pidFile)).toBe(true), { timeout: 60_000, interval: 100 });
@@ -101,14 +98,6 @@ describe('queue guards', () => {
       },
     );
     const sleeperPid = Number(readFileSync(pidFile, 'utf8'));
-    await vi.waitFor(() => expect(alive(sleeperPid)).toBe(false), { timeout: 10_000, interval: 100 });
+    await vi.waitFor(() => expect(isRunning(sleeperPid)).toBe(false), { timeout: 10_000, interval: 100 });
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}

@@ -16,6 +16,7 @@ import { createToken } from '../src/server/tokens.js';
 import { Store } from '../src/store/store.js';
 import { git } from '../src/workspace/git.js';
 import { WAGGLE_BIN } from './helpers/cli.js';
+import { hangingSuiteConfig, isRunning } from './helpers/processes.js';
 import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
 
 const LEASE = { ttlMs: 1_500, renewMs: 200 };
@@ -102,11 +103,7 @@ describe('runs whose holder is gone', () => {
 
   it('stops a `waggle run` in another process when its run is cancelled through the API', async () => {
     const pidFile = join(home, 'sleeper.pid');
-    const sleeper = `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(require('child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'inherit' }).pid))`;
-    writeFileSync(
-      join(repo, 'waggle.yml'),
-      `name: fx\npackages:\n  lib: { path: packages/lib, test: { run: [node, -e, ${JSON.stringify(sleeper)}] } }\n`,
-    );
+    writeFileSync(join(repo, 'waggle.yml'), hangingSuiteConfig(pidFile));
     commitAll(repo, 'a suite that hangs');
     const child = spawn(process.execPath, [WAGGLE_BIN, 'run', '--json'], {
       cwd: repo,
@@ -129,14 +126,6 @@ describe('runs whose holder is gone', () => {
     expect(await exited).toBe(1);
     expect((JSON.parse(stdout) as RunSummary).status).toBe('cancelled');
     const sleeperPid = Number(readFileSync(pidFile, 'utf8'));
-    await vi.waitFor(() => expect(existsSync(`/proc/${sleeperPid}`) && !isZombie(sleeperPid)).toBe(false));
+    await vi.waitFor(() => expect(isRunning(sleeperPid)).toBe(false));
   });
 });
-
-function isZombie(pid: number): boolean {
-  try {
-    return /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-}

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunSummary } from '../src/pipeline/summary.js';
 import { git } from '../src/workspace/git.js';
 import { WAGGLE_BIN, waggle } from './helpers/cli.js';
+import { hangingSuiteConfig, isRunning } from './helpers/processes.js';
 import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
 
 describe('waggle run on a small monorepo', () => {
@@ -122,12 +123,7 @@ describe('cancelling a run', () => {
     const repo = repoFrom(join(FIXTURES, 'mini'));
     const home = mkdtempSync(join(tmpdir(), 'waggle-home-'));
     const pidFile = join(home, 'sleeper.pid');
-    // The suite starts a child that would run for a minute, and waits on it.
-    const sleeper = `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(require('child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'inherit' }).pid))`;
-    writeFileSync(
-      join(repo, 'waggle.yml'),
-      `name: fx\npackages:\n  lib: { path: packages/lib, test: { run: [node, -e, ${JSON.stringify(sleeper)}] } }\n`,
-    );
+    writeFileSync(join(repo, 'waggle.yml'), hangingSuiteConfig(pidFile));
     commitAll(repo, 'a suite that hangs');
     const child = spawn(process.execPath, [WAGGLE_BIN, 'run', '--json'], {
       cwd: repo,
@@ -173,11 +169,3 @@ describe('a run whose process was killed', () => {
     expect(killed.steps.find((step: { key: string }) => step.key === 'test:lib').status).toBe('cancelled');
   });
 });
-
-function isRunning(pid: number): boolean {
-  try {
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
