@@ -4,17 +4,7 @@
  * Discord's limits: content 2000 characters, embed title 256, description 4096, field value 1024.
  */
 import { chatWebhook } from './chat-webhook.js';
-import {
-  commitSubject,
-  duration,
-  FIRST_FAILURES,
-  messageExcerpt,
-  otherFailedSteps,
-  outcomeLine,
-  shortSha,
-  testLabel,
-  truncate,
-} from './facts.js';
+import { factRows, failures, truncate } from './facts.js';
 import type { Notification, NotificationState } from './notification.js';
 
 export const discord = chatWebhook('discord', 'Discord', discordMessage);
@@ -30,23 +20,13 @@ const COLOR: Record<NotificationState, number> = {
 };
 
 export function discordMessage(n: Notification): unknown {
-  const fields = [
-    { name: 'Repository', value: n.repository, inline: true },
-    { name: 'Branch', value: n.branch, inline: true },
-    { name: 'Commit', value: `${shortSha(n.sha)} by ${n.author}: ${commitSubject(n.commitMessage)}` },
-    { name: 'Result', value: outcomeLine(n), inline: true },
-    ...(n.durationSeconds !== undefined
-      ? [{ name: 'Duration', value: duration(n.durationSeconds), inline: true }]
-      : []),
-  ];
-  const failures = n.failedTests.slice(0, FIRST_FAILURES).map((test) => {
-    const message = messageExcerpt(test.message);
-    return `✗ **${testLabel(test)}**${message ? `\n\`\`\`\n${message.replaceAll('```', "'''")}\n\`\`\`` : ''}`;
-  });
-  const more = n.failedTests.length - FIRST_FAILURES;
-  if (more > 0) failures.push(`… and ${more} more failing tests`);
-  for (const step of otherFailedSteps(n))
-    failures.push(`✗ **${step.name}**${step.detail ? `: ${step.detail}` : ''}`);
+  const { shownTests, moreTests, steps } = failures(n);
+  const lines = shownTests.map(
+    ({ label, message }) =>
+      `✗ **${label}**${message ? `\n\`\`\`\n${message.replaceAll('```', "'''")}\n\`\`\`` : ''}`,
+  );
+  if (moreTests > 0) lines.push(`… and ${moreTests} more failing tests`);
+  for (const step of steps) lines.push(`✗ **${step.name}**${step.detail ? `: ${step.detail}` : ''}`);
   return {
     content: truncate(n.title, 2000),
     embeds: [
@@ -54,8 +34,13 @@ export function discordMessage(n: Notification): unknown {
         title: truncate(n.title, 256),
         ...(n.url ? { url: n.url } : {}),
         color: COLOR[n.state],
-        ...(failures.length > 0 ? { description: truncate(failures.join('\n'), DESCRIPTION_CHARS) } : {}),
-        fields: fields.map((field) => ({ ...field, value: truncate(field.value || '-', 1024) })),
+        ...(lines.length > 0 ? { description: truncate(lines.join('\n'), DESCRIPTION_CHARS) } : {}),
+        // The commit line is long; the short facts sit side by side.
+        fields: factRows(n).map(([name, value]) => ({
+          name,
+          value: truncate(value || '-', 1024),
+          ...(name === 'Commit' ? {} : { inline: true }),
+        })),
       },
     ],
     allowed_mentions: { parse: [] },

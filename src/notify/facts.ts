@@ -2,7 +2,7 @@
 import type { FailedTest, Notification } from './notification.js';
 
 /** How many failing tests a message lists; the rest are counted, the run's page has them all. */
-export const FIRST_FAILURES = 5;
+const FIRST_FAILURES = 5;
 const MESSAGE_LINES = 6;
 const MESSAGE_CHARS = 500;
 
@@ -19,7 +19,7 @@ export function testLabel(test: FailedTest): string {
 }
 
 /** The start of a failure message: assertion messages lead, stack traces trail. */
-export function messageExcerpt(message: string | null): string {
+function messageExcerpt(message: string | null): string {
   if (!message) return '';
   const lines = message
     .split('\n')
@@ -50,7 +50,7 @@ const OUTCOME: Record<Notification['state'], string> = {
 };
 
 /** "failed (40 passed, 2 failed, 1 skipped)" */
-export function outcomeLine(notification: Notification): string {
+function outcomeLine(notification: Notification): string {
   const { tests } = notification;
   const counts =
     tests && tests.passed + tests.failed + tests.skipped > 0
@@ -60,9 +60,42 @@ export function outcomeLine(notification: Notification): string {
 }
 
 /** Failed steps worth naming: a failing test step already speaks through its tests. */
-export function otherFailedSteps(notification: Notification): { name: string; detail: string | null }[] {
+function otherFailedSteps(notification: Notification): { name: string; detail: string | null }[] {
   const steps = notification.failedSteps ?? [];
   return notification.failedTests.length === 0
     ? steps
     : steps.filter((step) => !step.name.startsWith('test '));
+}
+
+/** The facts every message lists, in this order, as label and value; Duration once a run has one. */
+export function factRows(notification: Notification): [label: string, value: string][] {
+  const n = notification;
+  const rows: [string, string][] = [
+    ['Repository', n.repository],
+    ['Branch', n.branch],
+    ['Commit', `${shortSha(n.sha)} by ${n.author}: ${commitSubject(n.commitMessage)}`],
+    ['Result', outcomeLine(n)],
+  ];
+  if (n.durationSeconds !== undefined) rows.push(['Duration', duration(n.durationSeconds)]);
+  return rows;
+}
+
+/** What a message says of a failure, before any channel's markup. */
+export interface Failures {
+  /** The first failing tests, each with the start of its message ('' when it has none). */
+  shownTests: { label: string; message: string }[];
+  /** Failing tests not shown; 0 when all are. */
+  moreTests: number;
+  steps: { name: string; detail: string | null }[];
+}
+
+export function failures(notification: Notification): Failures {
+  const tests = notification.failedTests;
+  return {
+    shownTests: tests
+      .slice(0, FIRST_FAILURES)
+      .map((test) => ({ label: testLabel(test), message: messageExcerpt(test.message) })),
+    moreTests: Math.max(0, tests.length - FIRST_FAILURES),
+    steps: otherFailedSteps(notification),
+  };
 }

@@ -1,39 +1,25 @@
 /** A notification as plain text: the e-mail body, and the fallback text of chat messages. */
-import {
-  commitSubject,
-  duration,
-  FIRST_FAILURES,
-  messageExcerpt,
-  otherFailedSteps,
-  outcomeLine,
-  shortSha,
-  testLabel,
-} from './facts.js';
+import { factRows, failures } from './facts.js';
 import type { Notification } from './notification.js';
+
+/** "Repository: " is the longest label; the values line up after it. */
+const LABEL_WIDTH = 12;
 
 export function plainText(notification: Notification): string {
   const n = notification;
-  const out = [
-    n.title,
-    '',
-    `Repository: ${n.repository}`,
-    `Branch:     ${n.branch}`,
-    `Commit:     ${shortSha(n.sha)} by ${n.author}: ${commitSubject(n.commitMessage)}`,
-    `Result:     ${outcomeLine(n)}`,
-  ];
-  if (n.durationSeconds !== undefined) out.push(`Duration:   ${duration(n.durationSeconds)}`);
-  if (n.url) out.push(`Details:    ${n.url}`);
+  const rows = factRows(n);
+  if (n.url) rows.push(['Details', n.url]);
+  const out = [n.title, '', ...rows.map(([label, value]) => `${`${label}:`.padEnd(LABEL_WIDTH)}${value}`)];
 
+  const { shownTests, moreTests, steps } = failures(n);
   if (n.failedTests.length > 0) {
     out.push('', `Failed tests (${n.failedTests.length}):`);
-    for (const test of n.failedTests.slice(0, FIRST_FAILURES)) {
-      out.push(`  ✗ ${testLabel(test)}`);
-      for (const line of messageExcerpt(test.message).split('\n')) if (line) out.push(`      ${line}`);
+    for (const { label, message } of shownTests) {
+      out.push(`  ✗ ${label}`);
+      for (const line of message.split('\n')) if (line) out.push(`      ${line}`);
     }
-    const more = n.failedTests.length - FIRST_FAILURES;
-    if (more > 0) out.push(`  … and ${more} more${n.url ? ` (${n.url})` : ''}`);
+    if (moreTests > 0) out.push(`  … and ${moreTests} more${n.url ? ` (${n.url})` : ''}`);
   }
-  const steps = otherFailedSteps(n);
   if (steps.length > 0) {
     out.push('', 'Failed steps:');
     for (const step of steps) out.push(`  ✗ ${step.name}${step.detail ? `: ${step.detail}` : ''}`);

@@ -4,17 +4,7 @@
  * failing test. Both use Slack's mrkdwn, in which only &, < and > must be escaped.
  */
 import { chatWebhook } from './chat-webhook.js';
-import {
-  commitSubject,
-  duration,
-  FIRST_FAILURES,
-  messageExcerpt,
-  otherFailedSteps,
-  outcomeLine,
-  shortSha,
-  testLabel,
-  truncate,
-} from './facts.js';
+import { factRows, failures, truncate } from './facts.js';
 import type { Notification } from './notification.js';
 import { plainText } from './plain-text.js';
 
@@ -35,27 +25,17 @@ export function slackMessage(n: Notification): { text: string; blocks: unknown[]
     section(title),
     {
       type: 'section',
-      fields: [
-        ['Repository', n.repository],
-        ['Branch', n.branch],
-        ['Commit', `${shortSha(n.sha)} by ${n.author}: ${commitSubject(n.commitMessage)}`],
-        ['Result', outcomeLine(n)],
-        ...(n.durationSeconds !== undefined ? [['Duration', duration(n.durationSeconds)]] : []),
-      ].map(([label, value]) => ({
+      fields: factRows(n).map(([label, value]) => ({
         type: 'mrkdwn',
-        text: truncate(`*${label}*\n${mrkdwn(value ?? '')}`, 2000),
+        text: truncate(`*${label}*\n${mrkdwn(value)}`, 2000),
       })),
     },
   ];
-  for (const test of n.failedTests.slice(0, FIRST_FAILURES)) {
-    const message = messageExcerpt(test.message);
-    blocks.push(
-      section(`✗ *${mrkdwn(testLabel(test))}*${message ? `\n\`\`\`${mrkdwn(message)}\`\`\`` : ''}`),
-    );
-  }
-  const more = n.failedTests.length - FIRST_FAILURES;
-  if (more > 0) blocks.push(section(`… and ${more} more failing tests`));
-  for (const step of otherFailedSteps(n).slice(0, MAX_STEPS))
+  const { shownTests, moreTests, steps } = failures(n);
+  for (const { label, message } of shownTests)
+    blocks.push(section(`✗ *${mrkdwn(label)}*${message ? `\n\`\`\`${mrkdwn(message)}\`\`\`` : ''}`));
+  if (moreTests > 0) blocks.push(section(`… and ${moreTests} more failing tests`));
+  for (const step of steps.slice(0, MAX_STEPS))
     blocks.push(section(`✗ *${mrkdwn(step.name)}*${step.detail ? `: ${mrkdwn(step.detail)}` : ''}`));
   return { text: mrkdwn(plainText(n)), blocks };
 }

@@ -4,16 +4,7 @@
  * the retired Office 365 connectors, read exactly this shape; legacy incoming webhooks take it too.
  */
 import { chatWebhook } from './chat-webhook.js';
-import {
-  commitSubject,
-  duration,
-  FIRST_FAILURES,
-  messageExcerpt,
-  otherFailedSteps,
-  outcomeLine,
-  shortSha,
-  testLabel,
-} from './facts.js';
+import { factRows, failures } from './facts.js';
 import type { Notification, NotificationState } from './notification.js';
 
 export const teams = chatWebhook('teams', 'Teams', teamsMessage);
@@ -32,26 +23,17 @@ export function teamsMessage(n: Notification): unknown {
     wrap: true,
     ...extra,
   });
-  const facts: [string, string][] = [
-    ['Repository', n.repository],
-    ['Branch', n.branch],
-    ['Commit', `${shortSha(n.sha)} by ${n.author}: ${commitSubject(n.commitMessage)}`],
-    ['Result', outcomeLine(n)],
-  ];
-  if (n.durationSeconds !== undefined) facts.push(['Duration', duration(n.durationSeconds)]);
   const body: unknown[] = [
     text(n.title, { size: 'Medium', weight: 'Bolder', color: COLOR[n.state] }),
-    { type: 'FactSet', facts: facts.map(([title, value]) => ({ title, value })) },
+    { type: 'FactSet', facts: factRows(n).map(([title, value]) => ({ title, value })) },
   ];
-  for (const test of n.failedTests.slice(0, FIRST_FAILURES)) {
-    body.push(text(`✗ ${testLabel(test)}`, { weight: 'Bolder', spacing: 'Medium' }));
-    const message = messageExcerpt(test.message);
+  const { shownTests, moreTests, steps } = failures(n);
+  for (const { label, message } of shownTests) {
+    body.push(text(`✗ ${label}`, { weight: 'Bolder', spacing: 'Medium' }));
     if (message) body.push(text(message, { fontType: 'Monospace', spacing: 'None' }));
   }
-  const more = n.failedTests.length - FIRST_FAILURES;
-  if (more > 0) body.push(text(`… and ${more} more failing tests`, { isSubtle: true }));
-  for (const step of otherFailedSteps(n))
-    body.push(text(`✗ ${step.name}${step.detail ? `: ${step.detail}` : ''}`));
+  if (moreTests > 0) body.push(text(`… and ${moreTests} more failing tests`, { isSubtle: true }));
+  for (const step of steps) body.push(text(`✗ ${step.name}${step.detail ? `: ${step.detail}` : ''}`));
   return {
     type: 'message',
     attachments: [
