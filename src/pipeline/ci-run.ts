@@ -19,7 +19,7 @@ import { type RunEvent, RunRecorder } from './run-recorder.js';
 import { runScope } from './run-scope.js';
 import type { StageName } from './step.js';
 import { stepEnvironments } from './step-environments.js';
-import { type RunSummary, summarizeRun } from './summary.js';
+import { type RunSummary, RunTally } from './summary.js';
 import { TestServices } from './test-services.js';
 
 export interface RunOptions {
@@ -136,10 +136,19 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
     signal,
   });
   const recorder = new RunRecorder(store, runId, request.onEvent);
+  const tally = new RunTally();
   const sink: StepSink = {
-    testCases: (step, pkg, cases) => recorder.testCases(step, pkg, cases),
-    reuseTestCases: (step, pkg, fromRun) => recorder.reuseTestCases(step, pkg, fromRun),
-    artifact: (step, artifact) => recorder.artifact(step, artifact),
+    testCases: async (step, pkg, cases) => {
+      tally.testCases(pkg, cases);
+      await recorder.testCases(step, pkg, cases);
+    },
+    reuseTestCases: async (step, pkg, fromRun) => {
+      tally.testCases(pkg, await recorder.reuseTestCases(step, pkg, fromRun));
+    },
+    artifact: async (step, artifact) => {
+      tally.artifact(artifact);
+      await recorder.artifact(step, artifact);
+    },
     remember: (key, kind, pkg) => store.cache.remember(key, kind, pkg, runId),
     recall: async (key, kind) => (options.noCache ? undefined : store.cache.recall(key, kind)),
   };
@@ -163,21 +172,29 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
     sink,
   });
 
+  tally.planned(steps);
   await recorder.start(steps, { affected: [...affected.packages], everything: affected.everything });
   try {
     await execute(steps, {
       concurrency: request.concurrency ?? availableParallelism(),
       signal,
-      onEvent: (event) => recorder.onEngineEvent(event),
+      onEvent: (event) => {
+        tally.onEngineEvent(event);
+        recorder.onEngineEvent(event);
+      },
     });
   } finally {
     await services.stopAll();
     await recorder.flush();
   }
-  const failed = (await store.steps.ofRun(runId)).some((s) => s.status === 'failed');
-  const status = signal.aborted ? 'cancelled' : failed ? 'failed' : 'passed';
-  const summary = await summarizeRun(store, runId, status);
-  await store.runs.update(runId, { status, finished_at: Date.now(), summary: JSON.stringify(summary) });
+  const status = signal.aborted ? 'cancelled' : tally.failed ? 'failed' : 'passed';
+  const finishedAt = Date.now();
+  const summary = tally.summary(
+    { id: runId, branch: run.branch, sha, base: base ?? null, startedAt: run.started_at ?? run.created_at },
+    status,
+    finishedAt,
+  );
+  await store.runs.update(runId, { status, finished_at: finishedAt, summary: JSON.stringify(summary) });
   recorder.emit({ type: 'run.finished', runId, summary });
   await applyRetention({ home: request.home, store, retention: config.retention, keepRunIds: [runId] }).catch(
     (error: unknown) => request.log?.(`could not remove old workspaces and caches: ${String(error)}`),

@@ -129,20 +129,20 @@ export class RunRecorder {
     );
   }
 
-  async reuseTestCases(step: Step, pkg: string, fromRun: number): Promise<void> {
-    const earlier = await this.store.tests.ofStep(fromRun, step.key);
-    await this.testCases(
-      step,
-      pkg,
-      earlier.map((c) => ({
+  /** Records the cases an earlier run of the same suite found; returns them. */
+  async reuseTestCases(step: Step, pkg: string, fromRun: number): Promise<TestCase[]> {
+    const earlier = (await this.store.tests.ofStep(fromRun, step.key)).map(
+      (c): TestCase => ({
         suite: c.suite,
         name: c.name,
         file: c.file,
         status: c.status,
         durationMs: c.duration_ms,
         message: c.message,
-      })),
+      }),
     );
+    await this.testCases(step, pkg, earlier);
+    return earlier;
   }
 
   async artifact(_step: Step, artifact: Artifact): Promise<void> {
