@@ -5,7 +5,6 @@
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken } from '../src/server/tokens.js';
 import type { Store } from '../src/store/store.js';
 import { deliver, pushPayload } from './helpers/github.js';
 import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
@@ -66,8 +65,8 @@ describe('the dashboard in a browser', () => {
     sha = commitAll(repo, HOSTILE_MESSAGE);
     started = await startTestServer(repo, SECRET);
     ({ store, url } = started);
-    tokens.viewer = await createToken(store, 'viewer-1', 'viewer');
-    tokens.operator = await createToken(store, 'operator-1', 'operator');
+    tokens.viewer = await store.tokens.issue('viewer-1', 'viewer');
+    tokens.operator = await store.tokens.issue('operator-1', 'operator');
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
   afterAll(async () => {

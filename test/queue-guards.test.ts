@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { queueRun } from '../src/pipeline/ci-run.js';
 import { createServer, type WaggleServer } from '../src/server/server.js';
-import { createToken } from '../src/server/tokens.js';
 import { Store } from '../src/store/store.js';
 import { git } from '../src/workspace/git.js';
 import { deliver, pushPayload } from './helpers/github.js';
@@ -83,7 +82,7 @@ describe('queue guards', () => {
     const sha = commitAll(repo, 'a suite that hangs for a minute');
     const { body } = await deliver(url, SECRET, pushPayload('main', sha));
     await vi.waitFor(() => expect(existsSync(pidFile)).toBe(true), { timeout: 60_000, interval: 100 });
-    const operator = await createToken(store, 'guard-ops', 'operator');
+    const operator = await store.tokens.issue('guard-ops', 'operator');
     const response = await fetch(`${url}/api/runs/${body.run}/cancel`, {
       method: 'POST',
       headers: { authorization: `Bearer ${operator}` },

@@ -5,7 +5,6 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken } from '../src/server/tokens.js';
 import { waggle } from './helpers/cli.js';
 import { FIXTURES, repoFrom } from './helpers/repo.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -44,8 +43,8 @@ describe('access to every route', () => {
   beforeAll(async () => {
     const repo = repoFrom(join(FIXTURES, 'mini'));
     started = await startTestServer(repo, 'route-secret');
-    viewer = await createToken(started.store, 'route-viewer', 'viewer');
-    revoked = await createToken(started.store, 'route-revoked', 'admin');
+    viewer = await started.store.tokens.issue('route-viewer', 'viewer');
+    revoked = await started.store.tokens.issue('route-revoked', 'admin');
     const revoke = await waggle(['tokens', 'revoke', 'route-revoked'], {
       cwd: repo,
       env: { WAGGLE_HOME: started.home },

@@ -12,7 +12,6 @@ import { queueRun } from '../src/pipeline/ci-run.js';
 import { ownerId } from '../src/pipeline/lease-keeper.js';
 import type { RunSummary } from '../src/pipeline/summary.js';
 import { createServer, type WaggleServer } from '../src/server/server.js';
-import { createToken } from '../src/server/tokens.js';
 import { Store } from '../src/store/store.js';
 import { git } from '../src/workspace/git.js';
 import { WAGGLE_BIN } from './helpers/cli.js';
@@ -61,7 +60,7 @@ describe('runs whose holder is gone', () => {
       lease: LEASE,
     });
     url = await server.listen(0, '127.0.0.1');
-    operator = await createToken(store, 'ops', 'operator');
+    operator = await store.tokens.issue('ops', 'operator');
     expect(pidOne).toBe(1);
   });
   afterAll(async () => {

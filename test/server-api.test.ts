@@ -2,7 +2,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createToken } from '../src/server/tokens.js';
 import type { Store } from '../src/store/store.js';
 import { git } from '../src/workspace/git.js';
 import { waggle } from './helpers/cli.js';
@@ -26,7 +25,7 @@ describe('the API', () => {
     started = await startTestServer(repo, SECRET);
     ({ store, url } = started);
     for (const role of ['viewer', 'operator', 'admin'] as const)
-      tokens[role] = await createToken(store, `${role}-1`, role);
+      tokens[role] = await store.tokens.issue(`${role}-1`, role);
   });
   afterAll(async () => {
     await started?.close();

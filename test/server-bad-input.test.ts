@@ -7,7 +7,6 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken } from '../src/server/tokens.js';
 import type { Store } from '../src/store/store.js';
 import { deliver, pushPayload } from './helpers/github.js';
 import { FIXTURES, repoFrom } from './helpers/repo.js';
@@ -105,7 +104,7 @@ describe('hostile input', () => {
     repo = repoFrom(join(FIXTURES, 'mini'));
     started = await startTestServer(repo, SECRET);
     ({ store, url } = started);
-    viewer = await createToken(store, 'viewer-1', 'viewer');
+    viewer = await store.tokens.issue('viewer-1', 'viewer');
   });
   afterAll(async () => {
     await started?.close();

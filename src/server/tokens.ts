@@ -1,12 +1,10 @@
 /**
- * API tokens: shown once when made, stored only as a sha256, each with a role. Roles say what a
- * token may do; every route names the permission it needs.
+ * What a token may do: each token has a role, roles grant permissions, and every route names the
+ * permission it needs. Issuing and storing tokens is the store's (store.tokens.issue).
  */
-import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 
-export const ROLES: readonly Role[] = ['viewer', 'operator', 'approver', 'admin'];
 export type Permission = 'read' | 'operate' | 'approve' | 'admin';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
@@ -26,19 +24,8 @@ export function can(role: Role, permission: Permission): boolean {
   return GRANTS[role].includes(permission);
 }
 
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-export async function createToken(store: Store, name: string, role: Role): Promise<string> {
-  const token = `wgl_${randomBytes(24).toString('base64url')}`;
-  await store.tokens.create({ name, role, hash: hashToken(token) });
-  return token;
-}
-
 export async function principalOf(store: Store, token: string): Promise<Principal | undefined> {
-  // Looking up by hash compares digests, never the secret itself, so timing reveals nothing useful.
-  const row = await store.tokens.byHash(hashToken(token));
+  const row = await store.tokens.byToken(token);
   if (!row) return undefined;
   await store.tokens.markUsed(row.id);
   return { tokenId: row.id, name: row.name, role: row.role };

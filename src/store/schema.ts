@@ -109,6 +109,8 @@ export interface DeliveryTable {
 }
 
 export type Role = 'viewer' | 'operator' | 'approver' | 'admin';
+/** Every role, least allowed first. */
+export const ROLES: readonly Role[] = ['viewer', 'operator', 'approver', 'admin'];
 
 export interface ApiTokenTable {
   id: Generated<number>;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,23 @@ describe('tokens and sessions', () => {
       ['ci', 5_000],
       ['viewer', null],
     ]);
+  });
+
+  it('issues a token once, keeping only its sha256, and finds it again by the token', async () => {
+    const token = await store.tokens.issue('ci', 'operator', 1_000);
+    expect(token).toMatch(/^wgl_[A-Za-z0-9_-]{32}$/);
+    const hash = createHash('sha256').update(token).digest('hex');
+    const row = {
+      id: expect.any(Number),
+      name: 'ci',
+      role: 'operator',
+      created_at: 1_000,
+      last_used_at: null,
+    };
+    expect(await store.tokens.byHash(hash)).toEqual(row);
+    expect(await store.tokens.byToken(token)).toEqual(row);
+    expect(await store.tokens.byToken(hash)).toBeUndefined();
+    expect(await store.tokens.issue('other', 'viewer')).not.toBe(token);
   });
 
   it('refuses a second token of the same name', async () => {

@@ -1,4 +1,7 @@
-/** API tokens, by name and by hash: the token itself is never stored. */
+/**
+ * API tokens, by name and by hash: a token is shown once when issued and only its sha256 is stored.
+ */
+import { createHash, randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Connection } from './database.js';
 import type { ApiTokenTable, Role } from './schema.js';
@@ -6,8 +9,17 @@ import type { ApiTokenTable, Role } from './schema.js';
 /** A token as listed: everything but its hash. */
 export type ApiToken = Omit<Selectable<ApiTokenTable>, 'hash'>;
 
+const LISTED = ['id', 'name', 'role', 'created_at', 'last_used_at'] as const;
+
 export class Tokens {
   constructor(private readonly connection: Connection) {}
+
+  /** Makes a token, stores its hash and returns the token itself: the only time it is seen. */
+  async issue(name: string, role: Role, at = Date.now()): Promise<string> {
+    const token = `wgl_${randomBytes(24).toString('base64url')}`;
+    await this.create({ name, role, hash: hashToken(token) }, at);
+    return token;
+  }
 
   async create(token: { name: string; role: Role; hash: string }, at = Date.now()): Promise<void> {
     await this.connection.db
@@ -16,21 +28,21 @@ export class Tokens {
       .execute();
   }
 
+  /**
+   * The stored token this one hashes to, if any. The lookup compares digests, never the secret
+   * itself, so its timing reveals nothing useful.
+   */
+  byToken(token: string): Promise<ApiToken | undefined> {
+    return this.byHash(hashToken(token));
+  }
+
   /** The token with this sha256, if any. */
   byHash(hash: string): Promise<ApiToken | undefined> {
-    return this.connection.db
-      .selectFrom('api_tokens')
-      .select(['id', 'name', 'role', 'created_at', 'last_used_at'])
-      .where('hash', '=', hash)
-      .executeTakeFirst();
+    return this.findBy('hash', hash);
   }
 
   byName(name: string): Promise<ApiToken | undefined> {
-    return this.connection.db
-      .selectFrom('api_tokens')
-      .select(['id', 'name', 'role', 'created_at', 'last_used_at'])
-      .where('name', '=', name)
-      .executeTakeFirst();
+    return this.findBy('name', name);
   }
 
   async markUsed(id: number, at = Date.now()): Promise<void> {
@@ -43,11 +55,7 @@ export class Tokens {
 
   /** Every token, oldest first. */
   list(): Promise<ApiToken[]> {
-    return this.connection.db
-      .selectFrom('api_tokens')
-      .select(['id', 'name', 'role', 'created_at', 'last_used_at'])
-      .orderBy('id')
-      .execute();
+    return this.connection.db.selectFrom('api_tokens').select(LISTED).orderBy('id').execute();
   }
 
   /** Deletes the token and the dashboard sessions opened with it; false when there is none. */
@@ -58,4 +66,16 @@ export class Tokens {
     await this.connection.db.deleteFrom('api_tokens').where('id', '=', token.id).execute();
     return true;
   }
+
+  private findBy(column: 'hash' | 'name', value: string): Promise<ApiToken | undefined> {
+    return this.connection.db
+      .selectFrom('api_tokens')
+      .select(LISTED)
+      .where(column, '=', value)
+      .executeTakeFirst();
+  }
+}
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
 }

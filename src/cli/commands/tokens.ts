@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { createToken, ROLES } from '../../server/tokens.js';
-import type { Role } from '../../store/schema.js';
+import { ROLES, type Role } from '../../store/schema.js';
 import { Store } from '../../store/store.js';
 import { waggleHome } from '../home.js';
 import { UsageError } from '../usage-error.js';
@@ -26,7 +25,7 @@ export function registerTokens(program: Command): void {
       try {
         if (await store.tokens.byName(name))
           throw new UsageError(`a token named "${name}" exists; revoke it first or choose another name`);
-        console.log(await createToken(store, name, options.role as Role));
+        console.log(await store.tokens.issue(name, options.role as Role));
         console.error(
           `token "${name}" (${options.role}) created; use it as WAGGLE_TOKEN or to sign in to the dashboard`,
         );
