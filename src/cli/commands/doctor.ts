@@ -6,7 +6,7 @@ import { ConfigError } from '../../config/errors.js';
 import { findConfigFile, loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { references } from '../../config/secrets.js';
-import { fileSize } from '../../server/dashboard/format.js';
+import { fileSize } from '../../format/size.js';
 import { spaceUsed } from '../../workspace/retention.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
 import { waggleHome } from '../home.js';

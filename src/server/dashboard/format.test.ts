@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fileSize, milliseconds, runDuration, timeAgo } from './format.js';
+import { fileSize } from '../../format/size.js';
+import { milliseconds, runDuration, timeAgo } from './format.js';
 
 describe('dashboard formats', () => {
   const now = Date.UTC(2025, 0, 1, 12);

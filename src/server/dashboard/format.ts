@@ -1,4 +1,4 @@
-/** Small text renderings the pages share: how long, how long ago, how big. Pure, given `now`. */
+/** Small text renderings the pages share: how long and how long ago. Pure, given `now`. */
 import { duration } from '../../notify/facts.js';
 import { UNFINISHED } from '../../store/schema.js';
 import type { Run } from '../../store/store.js';
@@ -29,18 +29,6 @@ export function timeAgo(at: number, now: number): string {
   const hours = Math.round(minutes / 60);
   if (hours < 36) return `${hours} h ago`;
   return `${Math.round(hours / 24)} days ago`;
-}
-
-export function fileSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
 export function isoTime(at: number): string {

@@ -1,8 +1,9 @@
 /** The tables of the run page, each a function of what the store recorded. */
 import { basename } from 'node:path';
+import { fileSize } from '../../format/size.js';
 import type { NotificationAttempt } from '../../store/notification-attempts.js';
 import type { ArtifactRow, StepRow, TestCaseRow } from '../../store/store.js';
-import { fileSize, isoTime, milliseconds, testLabel, timeAgo } from './format.js';
+import { isoTime, milliseconds, testLabel, timeAgo } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { statusBadge } from './parts.js';
 
