@@ -47,10 +47,14 @@ export async function postJson(url: string, body: string, options: PostOptions):
   return { status: response.status };
 }
 
-/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
+/**
+ * Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. Seconds may
+ * carry a fraction ("0.5"), as some rate limiters send: read as a date, it would mean the year 2000.
+ */
 export function retryAfter(header: string | null, now = Date.now()): number | undefined {
   if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const seconds = header.trim();
+  if (/^\d+(\.\d+)?$/.test(seconds)) return Math.ceil(Number(seconds) * 1000);
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
