@@ -17,7 +17,18 @@ import { type Notification, runNotification } from '../src/notify/notification.j
 import { verifyWebhookSignature } from '../src/notify/webhook-signature.js';
 import type { RunSummary } from '../src/pipeline/summary.js';
 import { startFakeGitHub } from './helpers/fake-github.js';
-import { type Mail, parseMail, Receiver, startSmtp } from './helpers/receivers.js';
+import {
+  discordAnswer,
+  discordRateLimit,
+  type Mail,
+  parseMail,
+  Receiver,
+  slackAnswer,
+  slackError,
+  slackRateLimit,
+  startSmtp,
+  teamsAnswer,
+} from './helpers/receivers.js';
 
 class MemoryRecorder implements DeliveryRecorder {
   readonly attempts: DeliveryAttempt[] = [];
@@ -51,7 +62,7 @@ beforeAll(async () => {
   const smtpPort = smtp.port;
 
   env = {
-    SLACK_WEBHOOK_URL: `${chat.url}${SLACK_PATH}`,
+    SLACK_WEBHOOK_URL: chat.script(SLACK_PATH, slackAnswer),
     SMTP_PASSWORD,
     GITHUB_TOKEN,
     HOOK_SECRET,
@@ -226,8 +237,8 @@ describe('dispatch over real channels', () => {
   });
 
   it('posts a Teams card and a Discord message', async () => {
-    const teamsUrl = chat.script('/teams/webhook');
-    const discordUrl = chat.script('/discord/api/webhooks/1/token', 204);
+    const teamsUrl = chat.script('/teams/webhook', teamsAnswer);
+    const discordUrl = chat.script('/discord/api/webhooks/1/token', discordAnswer);
     const { options: opts } = options({
       contacts: [
         { teams: teamsUrl, on: ['run.*'] },
@@ -237,7 +248,7 @@ describe('dispatch over real channels', () => {
     const outcomes = await dispatch(failedRun(), opts);
 
     expect(outcomes.map((o) => [o.channel, o.ok, o.status])).toEqual([
-      ['teams', true, 200],
+      ['teams', true, 202],
       ['discord', true, 204],
     ]);
     const teams = JSON.parse(chat.to('/teams/webhook')[0]?.body ?? '') as {
@@ -332,7 +343,8 @@ describe('dispatch over real channels', () => {
   });
 
   it('retries a receiver that fails twice, with backoff, and records all three attempts', async () => {
-    const url = chat.script('/flaky', 500, 500, 200);
+    const rollup = slackError(500, 'rollup_error');
+    const url = chat.script('/flaky', rollup, rollup, slackAnswer);
     const { options: opts, recorder, delays } = options({ contacts: [slackContact(url)] });
     const [outcome] = await dispatch(failedRun(), opts);
 
@@ -342,8 +354,8 @@ describe('dispatch over real channels', () => {
     expect(
       recorder.attempts.map(({ attempt, ok, status, error }) => ({ attempt, ok, status, error })),
     ).toEqual([
-      { attempt: 1, ok: false, status: 500, error: 'Slack answered 500: {"ok":true}' },
-      { attempt: 2, ok: false, status: 500, error: 'Slack answered 500: {"ok":true}' },
+      { attempt: 1, ok: false, status: 500, error: 'Slack answered 500: rollup_error' },
+      { attempt: 2, ok: false, status: 500, error: 'Slack answered 500: rollup_error' },
       { attempt: 3, ok: true, status: 200, error: undefined },
     ]);
     expect(recorder.attempts.every((a) => a.contactName === 'team channel' && a.event === 'run.failed')).toBe(
@@ -352,11 +364,25 @@ describe('dispatch over real channels', () => {
   });
 
   it("waits as long as a 429's Retry-After asks before trying again", async () => {
-    const url = chat.script('/busy', { status: 429, headers: { 'retry-after': '1' } }, 200);
+    const url = chat.script('/busy', slackRateLimit(1), slackAnswer);
     const { options: opts, delays } = options({ contacts: [slackContact(url)] });
     const [outcome] = await dispatch(failedRun(), opts);
     expect(outcome).toMatchObject({ ok: true, attempts: 2 });
     expect(delays).toEqual([1000]);
+  });
+
+  it("waits out Discord's rate limit, then takes its empty 204 as delivered", async () => {
+    const url = chat.script('/discord/busy', discordRateLimit(0.4), discordAnswer);
+    const { options: opts, recorder, delays } = options({ contacts: [{ discord: url, on: ['all'] }] });
+    const [outcome] = await dispatch(failedRun(), opts);
+    expect(outcome).toMatchObject({ channel: 'discord', ok: true, attempts: 2, status: 204 });
+    // Retry-After is the body's 0.4 s rounded up to whole seconds.
+    expect(delays).toEqual([1000]);
+    expect(recorder.attempts.map(({ attempt, ok, status }) => [attempt, ok, status])).toEqual([
+      [1, false, 429],
+      [2, true, 204],
+    ]);
+    expect(recorder.attempts[0]?.error).toMatch(/^Discord answered 429: .*You are being rate limited/);
   });
 
   it('gives up on a receiver that always fails, resolves, and still tells the others', async () => {
@@ -393,8 +419,8 @@ describe('dispatch over real channels', () => {
 
   it('delivers to all contacts at once', async () => {
     // Each receiver answers only once the other has been called: one after the other would time out.
-    const first = chat.script('/together/a', { status: 200, after: () => chat.waitFor('/together/b') });
-    const second = chat.script('/together/b', { status: 200, after: () => chat.waitFor('/together/a') });
+    const first = chat.script('/together/a', { ...slackAnswer, after: () => chat.waitFor('/together/b') });
+    const second = chat.script('/together/b', { ...slackAnswer, after: () => chat.waitFor('/together/a') });
     const { options: opts } = options({
       contacts: [slackContact(first), slackContact(second)],
       timeoutMs: 2_000,
@@ -405,7 +431,7 @@ describe('dispatch over real channels', () => {
   });
 
   it('does not retry what cannot succeed: a 404, a missing variable, a missing setting, a refused login', async () => {
-    const gone = chat.script('/gone', { status: 404, body: 'no_service' });
+    const gone = chat.script('/gone', slackError(404, 'no_service'));
     const { options: opts, recorder } = options({
       contacts: [
         slackContact(gone),
@@ -438,7 +464,7 @@ describe('dispatch over real channels', () => {
   });
 
   it('reports a receiver that never answers, or cannot be reached, without its URL', async () => {
-    const silent = chat.script('/silent', { status: 200, after: () => new Promise(() => {}) });
+    const silent = chat.script('/silent', { ...slackAnswer, after: () => new Promise(() => {}) });
     const closed = await Receiver.start();
     const unreachable = `${closed.url}/services/T9/B9/unreachableToken`;
     await closed.close();
@@ -456,7 +482,7 @@ describe('dispatch over real channels', () => {
   });
 
   it('tells only the contacts that want the event', async () => {
-    const url = chat.script('/deploys-only');
+    const url = chat.script('/deploys-only', slackAnswer);
     const { options: opts } = options({
       contacts: [
         { name: 'ops', slack: url, on: ['deploy.*'] },
@@ -470,7 +496,7 @@ describe('dispatch over real channels', () => {
   });
 
   it('keeps delivering when the recorder fails, and says so', async () => {
-    const url = chat.script('/unrecorded');
+    const url = chat.script('/unrecorded', slackAnswer);
     const { options: opts } = options({
       contacts: [slackContact(url)],
       recorder: {
@@ -495,8 +521,8 @@ describe('dispatch over real channels', () => {
         slackContact(),
         slackContact(echo),
         { email: 'cto@hivenue.example', on: ['all'] },
-        { teams: chat.script('/teams/secret-check'), on: ['all'] },
-        { discord: chat.script('/discord/secret-check'), on: ['all'] },
+        { teams: chat.script('/teams/secret-check', teamsAnswer), on: ['all'] },
+        { discord: chat.script('/discord/secret-check', discordAnswer), on: ['all'] },
         {
           webhook: { url: chat.script('/hooks/secret-check'), secret: '${{ secrets.HOOK_SECRET }}' },
           on: ['all'],

@@ -19,6 +19,53 @@ export interface Answer {
   after?: () => Promise<unknown>;
 }
 
+// The answers of the chat services, as each documents them. Each service's answer differs, and a
+// sender must take every one of them as what it is.
+
+const TEXT = { 'content-type': 'text/plain; charset=utf-8' };
+
+/** A Slack incoming webhook took the message: 200, and the two letters `ok` as plain text. */
+export const slackAnswer: Answer = { status: 200, body: 'ok', headers: TEXT };
+
+/**
+ * A Slack incoming webhook refused the message: the error's name as plain text, as in Slack's
+ * list (400 invalid_payload, 403 action_prohibited, 404 no_service, 410 channel_is_archived,
+ * 500 rollup_error).
+ */
+export function slackError(status: number, error: string): Answer {
+  return { status, body: error, headers: TEXT };
+}
+
+/** Slack's rate limit: 429 with Retry-After in whole seconds (webhooks document no body). */
+export function slackRateLimit(seconds: number): Answer {
+  return { status: 429, body: '', headers: { 'retry-after': String(seconds) } };
+}
+
+/** A Discord webhook took the message: 204 No Content (a POST without `?wait=true`). */
+export const discordAnswer: Answer = { status: 204, body: '' };
+
+/**
+ * Discord's rate limit: 429, Retry-After in whole seconds (rounded up), and a JSON body giving
+ * the exact wait in seconds.
+ */
+export function discordRateLimit(seconds: number): Answer {
+  return {
+    status: 429,
+    body: JSON.stringify({ message: 'You are being rate limited.', retry_after: seconds, global: false }),
+    headers: {
+      'content-type': 'application/json',
+      'retry-after': String(Math.ceil(seconds)),
+      'x-ratelimit-limit': '5',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset-after': String(seconds),
+      'x-ratelimit-scope': 'user',
+    },
+  };
+}
+
+/** A Teams Workflows webhook took the message, to post it later: 202 Accepted, empty. */
+export const teamsAnswer: Answer = { status: 202, body: '' };
+
 /** An HTTP server on 127.0.0.1 that records every request and answers as each path is scripted. */
 export class Receiver {
   readonly requests: Received[] = [];
@@ -54,9 +101,10 @@ export class Receiver {
       receiver.arrivedAt(request.path);
       const answer = receiver.answerFor(request);
       await answer.after?.();
-      res
-        .writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
-        .end(answer.body ?? '{"ok":true}');
+      const body = answer.body ?? '{"ok":true}';
+      // JSON unless the answer says otherwise; an empty answer (a 202, a 204) has no type at all.
+      const type = body === '' ? {} : { 'content-type': 'application/json' };
+      res.writeHead(answer.status, { ...type, ...answer.headers }).end(body);
     });
     return receiver;
   }
