@@ -1,26 +1,32 @@
 /**
- * A CI run as the CLI hosts it: the store opened, progress on stderr, the contacts told as for a
- * push (unless --no-notify), Ctrl-C cancelling cleanly.
+ * A CI run as the CLI hosts it: the store opened, the same job queue a server runs with the one
+ * run made here, progress on stderr, the contacts told as for a push (unless --no-notify), Ctrl-C
+ * cancelling cleanly.
  */
 
+import { dirname, relative } from 'node:path';
+import type { Config } from '../config/schema.js';
 import { RunNotifications } from '../notify/run-notifications.js';
 import { RunNotifier } from '../notify/run-notifier.js';
-import { type CiRunRequest, runCi } from '../pipeline/ci-run.js';
+import { type QueueRequest, queueRun } from '../pipeline/ci-run.js';
 import { EventStream } from '../pipeline/event-stream.js';
-import { LeaseKeeper } from '../pipeline/lease-keeper.js';
+import { JobQueue } from '../pipeline/job-queue.js';
 import type { RunSummary } from '../pipeline/summary.js';
 import { Store } from '../store/store.js';
 import { Progress } from './progress.js';
 
-export async function runWithProgress(
-  request: Omit<CiRunRequest, 'store' | 'signal' | 'onEvent'> & { notify: boolean },
-): Promise<RunSummary> {
+export interface SessionRequest extends Omit<QueueRequest, 'deliveryId' | 'retryOf'> {
+  home: string;
+  config: Config;
+  /** waggle.yml's path: package paths are relative to its folder. */
+  configFile: string;
+  notify: boolean;
+}
+
+export async function runWithProgress(request: SessionRequest): Promise<RunSummary> {
+  const { config } = request;
   const store = Store.open(request.home);
   const say = (message: string) => process.stderr.write(`waggle: ${message}\n`);
-  const lease = new LeaseKeeper(store, () => {
-    process.stderr.write('\ncancelled from elsewhere (the API or the dashboard): stopping…\n');
-    cancel.abort();
-  });
   const progress = new Progress(process.stderr);
   const events = new EventStream((error) => say(`an event subscriber failed: ${String(error)}`));
   events.subscribe(progress.onEvent);
@@ -29,36 +35,46 @@ export async function runWithProgress(
         store,
         new RunNotifier({
           store,
-          config: request.config,
+          config,
           env: process.env,
-          repository: request.config.github?.repository ?? request.repo,
+          repository: config.github?.repository ?? request.repo,
         }),
         say,
       )
     : undefined;
   if (notifications) events.subscribe(notifications.onEvent);
-  const cancel = new AbortController();
+  const configDir = relative(request.repo, dirname(request.configFile));
+  const queue = new JobQueue({
+    store,
+    home: request.home,
+    loadCommit: async () => ({ config, configDir }),
+    env: process.env,
+    // Only the run made here is worked on: a retry of an abandoned one would wait for nobody.
+    retryInterrupted: false,
+    onEvent: (event) => events.publish(event),
+    log: say,
+  });
+  let runId: number | undefined;
+  let stopping = false;
   const onSignal = () => {
-    if (cancel.signal.aborted) process.exit(130); // a second Ctrl-C: stop waiting for cleanup
+    if (runId === undefined || stopping) process.exit(130); // a second Ctrl-C: stop waiting for cleanup
+    stopping = true;
     process.stderr.write('\ncancelling: stopping running steps…\n');
-    cancel.abort();
+    void queue.cancel(runId);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
     // A run killed with its process (SIGKILL, a crash) stays "running" until someone looks.
-    for (const run of await lease.abandoned())
-      await store.runs.markInterrupted(run.id, 'its process stopped mid-run');
-    return await runCi({
-      ...request,
-      store,
-      lease,
-      signal: cancel.signal,
-      onEvent: (event) => events.publish(event),
-      log: say,
+    await queue.recover('its process stopped mid-run');
+    const result = await queue.runNow(async (lease) => {
+      runId = await queueRun(store, request, lease);
+      return runId;
     });
+    if (!result.summary) throw new Error(`run ${runId} ended ${result.status} before it could plan`);
+    return result.summary;
   } finally {
-    await lease.stop();
+    await queue.stop();
     progress.stop();
     if (notifications) await notifications.drain();
     process.off('SIGINT', onSignal);

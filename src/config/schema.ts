@@ -362,6 +362,15 @@ const server = z
     poll: duration(
       'How often to compare branch heads on GitHub with the runs seen, for missed deliveries; 0s: never.',
     ).default('0s'),
+    workers: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(1)
+      .describe(
+        'How many CI runs the server works on at once (runs of different branches side by side). Deploys take one place per environment besides.',
+      ),
   })
   .describe('The waggle server: webhook receiver, API, dashboard and the worker that runs the queue.');
 
@@ -414,7 +423,7 @@ export const configSchema = z
       ),
     retention: retention.default({ workspaces: 3, artifacts: 10, installs: 2, builds: 20 }),
     contacts: z.array(contact).default([]).describe('Who hears about what.'),
-    server: server.default({ host: '127.0.0.1', port: 8340, poll: '0s' }),
+    server: server.default({ host: '127.0.0.1', port: 8340, poll: '0s', workers: 1 }),
     github: github.optional(),
     smtp: smtp.optional(),
     environments: z.record(name, environment).default({}).describe('Where releases go, by name.'),

@@ -3,7 +3,7 @@
  * and record every step, log line, test case and artifact in the store.
  */
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { secretValues } from '../config/secrets.js';
 import { Redactor } from '../exec/redact.js';
@@ -14,7 +14,6 @@ import { applyRetention } from '../workspace/retention.js';
 import type { StepSink } from './ci-plan-input.js';
 import { planCiSteps } from './ci-steps.js';
 import { execute } from './engine.js';
-import type { LeaseKeeper } from './lease-keeper.js';
 import { type RunEvent, RunRecorder } from './run-recorder.js';
 import { runScope } from './run-scope.js';
 import type { StageName } from './step.js';
@@ -200,30 +199,4 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
     (error: unknown) => request.log?.(`could not remove old workspaces and caches: ${String(error)}`),
   );
   return summary;
-}
-
-export interface CiRunRequest
-  extends Omit<ExecuteRequest, 'runId' | 'configDir'>,
-    Omit<QueueRequest, 'deliveryId' | 'retryOf'> {
-  /** waggle.yml's path: package paths are relative to its folder. */
-  configFile: string;
-}
-
-/** Queue and run at once, under this process's lease: what `waggle run` does from a checkout. */
-export async function runCi(request: CiRunRequest & { lease: LeaseKeeper }): Promise<RunSummary> {
-  const runId = await request.lease.holdNew((lease) => queueRun(request.store, request, lease));
-  try {
-    return await executeRun({
-      ...request,
-      runId,
-      configDir: relative(request.repo, dirname(request.configFile)),
-    });
-  } catch (error) {
-    // A run that could not start is recorded as failed, never left for a server to pick up.
-    const message = error instanceof Error ? error.message : String(error);
-    await request.store.runs.update(runId, { status: 'failed', finished_at: Date.now(), error: message });
-    throw error;
-  } finally {
-    request.lease.release(runId);
-  }
 }

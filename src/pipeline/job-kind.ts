@@ -9,6 +9,11 @@ import type { Run } from '../store/store.js';
 export interface JobKind {
   supersededByNewer: boolean;
   afterCrash: 'retry-once' | 'resume';
+  /**
+   * Jobs of one lane run one at a time, beside other lanes (a deploy's lane is its environment,
+   * so two environments deploy at once). Default: one lane for the whole kind.
+   */
+  lane?(job: Run): string;
   /** Does the job to its end; throws when it failed, and stops when the signal aborts. */
   run(job: Run, signal: AbortSignal): Promise<'passed' | 'failed'>;
 }

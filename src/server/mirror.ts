@@ -11,6 +11,7 @@ import type { Redactor } from '../exec/redact.js';
 
 export class Mirror {
   readonly path: string;
+  private fetching: Promise<void> = Promise.resolve();
 
   constructor(
     readonly source: string,
@@ -23,7 +24,14 @@ export class Mirror {
   }
 
   /** Fetches all branches; then the commit must be there, or this throws saying so. */
-  async update(sha: string, signal?: AbortSignal): Promise<void> {
+  update(sha: string, signal?: AbortSignal): Promise<void> {
+    // Runs side by side fetch one after another: two fetches into one repository fight over its locks.
+    const turn = this.fetching.then(() => this.fetch(sha, signal));
+    this.fetching = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async fetch(sha: string, signal?: AbortSignal): Promise<void> {
     const options = { cwd: this.path, signal, redactor: this.redactor, timeoutMs: 10 * 60_000 };
     if (!existsSync(join(this.path, 'HEAD'))) {
       mkdirSync(join(this.path, '..'), { recursive: true });

@@ -95,6 +95,7 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
     home: options.home,
     env,
     concurrency: options.concurrency,
+    workers: config.server.workers,
     lease: options.lease,
     clock: options.clock,
     kinds: options.kinds,

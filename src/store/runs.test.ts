@@ -48,16 +48,17 @@ describe('runs', () => {
     const run = await store.runs.get(id);
     expect(run).toMatchObject({ status: 'running', lease_owner: 'me', lease_expires_at: 9_000 });
     expect(run?.started_at).toBe(run?.created_at);
-    expect(await store.runs.nextQueued()).toBeUndefined();
+    expect(await store.runs.queued()).toEqual([]);
     expect((await store.runs.running()).map((r) => r.id)).toEqual([id]);
   });
 
   it('hands queued runs out oldest first, and lists the newest first', async () => {
     const first = await store.runs.create(push());
     const second = await store.runs.create(push({ branch: 'other' }));
-    expect((await store.runs.nextQueued())?.id).toBe(first);
+    expect((await store.runs.queued()).map((r) => r.id)).toEqual([first, second]);
+    expect((await store.runs.queued(1)).map((r) => r.id)).toEqual([first]);
     await store.runs.start(first, { owner: 'w', expiresAt: 1 }, 10);
-    expect((await store.runs.nextQueued())?.id).toBe(second);
+    expect((await store.runs.queued()).map((r) => r.id)).toEqual([second]);
     expect((await store.runs.recent(10)).map((r) => r.id)).toEqual([second, first]);
     expect((await store.runs.recent(1)).map((r) => r.id)).toEqual([second]);
     expect((await store.runs.unfinishedIds()).sort()).toEqual([first, second]);

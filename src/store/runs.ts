@@ -110,15 +110,15 @@ export class Runs {
     return this.connection.db.selectFrom('runs').selectAll().orderBy('id', 'desc').limit(limit).execute();
   }
 
-  /** The oldest queued run: the next a worker takes. */
-  nextQueued(): Promise<Run | undefined> {
+  /** Queued runs, oldest first: the order workers take them in. */
+  queued(limit = 100): Promise<Run[]> {
     return this.connection.db
       .selectFrom('runs')
       .selectAll()
       .where('status', '=', 'queued')
       .orderBy('id')
-      .limit(1)
-      .executeTakeFirst();
+      .limit(limit)
+      .execute();
   }
 
   running(): Promise<Run[]> {
