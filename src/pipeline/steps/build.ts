@@ -8,6 +8,7 @@ import { resolveInside } from '../../workspace/inside.js';
 import { TreeCache } from '../../workspace/tree-cache.js';
 import type { CiPlanInput } from '../ci-plan-input.js';
 import type { Step, StepOutcome } from '../step.js';
+import { NOT_AFFECTED, packageStep, reusedFromEarlierRun } from './package-step.js';
 import { describeExit, type RunCommand } from './run-command.js';
 
 const BUILD_TIMEOUT_MS = 30 * 60_000;
@@ -16,22 +17,19 @@ export function buildSteps(input: CiPlanInput, root: string, run: RunCommand): S
   const builds = new TreeCache(join(input.home, 'cache', 'builds'));
   return Object.entries(input.packages).map(([name, pkg]) => {
     const key = input.keys.get(name);
-    return {
-      key: `build:${name}`,
-      stage: 'build',
-      name: `build ${name}`,
-      package: name,
+    return packageStep('build', name, {
       cacheKey: key,
       needs: ['install', ...(input.graph.get(name) ?? []).map((dep) => `build:${dep}`)],
       async run(context): Promise<StepOutcome> {
-        if (!input.needed.has(name)) return { status: 'skipped', detail: 'not affected' };
+        if (!input.needed.has(name)) return NOT_AFFECTED;
         if (pkg.build === false) return { status: 'skipped', detail: 'no build' };
         const dir = resolveInside(root, pkg.path);
-        const fromRun = key === undefined ? undefined : await input.sink.recall(key, 'build');
-        if (key !== undefined && fromRun !== undefined && (await builds.restore(key, dir, { link: false }))) {
-          context.log(`outputs restored from run ${fromRun}`);
-          return { status: 'cached', detail: `from run ${fromRun}` };
-        }
+        const reused = await reusedFromEarlierRun(input.sink, 'build', key, context, async (fromRun) =>
+          key !== undefined && (await builds.restore(key, dir, { link: false }))
+            ? `outputs restored from run ${fromRun}`
+            : false,
+        );
+        if (reused) return reused;
         const result = await run(context, toArgv(pkg.build), dir, { timeoutMs: BUILD_TIMEOUT_MS, pkg: name });
         if (result.exitCode !== 0)
           return { status: 'failed', exitCode: result.exitCode, detail: describeExit(result) };
@@ -41,6 +39,6 @@ export function buildSteps(input: CiPlanInput, root: string, run: RunCommand): S
         }
         return { status: 'passed', exitCode: 0 };
       },
-    };
+    });
   });
 }

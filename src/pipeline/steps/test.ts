@@ -14,28 +14,24 @@ import { JUNIT_HELP } from '../../reports/junit-help.js';
 import { resolveInside } from '../../workspace/inside.js';
 import type { CiPlanInput } from '../ci-plan-input.js';
 import type { Step, StepOutcome } from '../step.js';
+import { NOT_AFFECTED, packageStep, reusedFromEarlierRun } from './package-step.js';
 import { describeExit, type RunCommand } from './run-command.js';
 
 export function testSteps(input: CiPlanInput, root: string, run: RunCommand): Step[] {
   return Object.entries(input.packages).flatMap(([name, pkg]) =>
     suitesOf(pkg).map((suite): Step => {
-      const stepKey = suiteStepKey(name, suite);
-      const key = input.suiteKeys.get(stepKey);
-      return {
-        key: stepKey,
-        stage: 'test',
-        name: suite.name ? `test ${name} ${suite.name}` : `test ${name}`,
-        package: name,
+      const key = input.suiteKeys.get(suiteStepKey(name, suite));
+      const step: Step = packageStep('test', name, {
+        suite: suite.name,
         cacheKey: key,
         needs: [`build:${name}`],
         async run(context): Promise<StepOutcome> {
-          if (!input.affected.has(name)) return { status: 'skipped', detail: 'not affected' };
-          const fromRun = key === undefined ? undefined : await input.sink.recall(key, 'test');
-          if (fromRun !== undefined) {
-            await input.sink.reuseTestCases(this, name, fromRun);
-            context.log(`passed before with the same inputs in run ${fromRun}`);
-            return { status: 'cached', detail: `from run ${fromRun}` };
-          }
+          if (!input.affected.has(name)) return NOT_AFFECTED;
+          const reused = await reusedFromEarlierRun(input.sink, 'test', key, context, async (fromRun) => {
+            await input.sink.reuseTestCases(step, name, fromRun);
+            return `passed before with the same inputs in run ${fromRun}`;
+          });
+          if (reused) return reused;
           const dir = resolveInside(root, pkg.path);
           const junit = suite.junit === NO_JUNIT ? undefined : resolveInside(dir, suite.junit);
           if (junit) rmSync(junit, { force: true });
@@ -48,7 +44,7 @@ export function testSteps(input: CiPlanInput, root: string, run: RunCommand): St
             extraEnv,
           });
           const cases = (junit ? readCases(junit) : []).map((c) => redactCase(c, input.redactor, suite));
-          await input.sink.testCases(this, name, cases);
+          await input.sink.testCases(step, name, cases);
           const outcome = judge(suite, result.exitCode === 0, cases);
           if (outcome.status === 'failed') {
             const detail = outcome.detail ?? describeExit(result);
@@ -58,7 +54,8 @@ export function testSteps(input: CiPlanInput, root: string, run: RunCommand): St
           if (key !== undefined) await input.sink.remember(key, 'test', name);
           return { status: 'passed', exitCode: 0, detail: outcome.detail };
         },
-      };
+      });
+      return step;
     }),
   );
 }
