@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunSummary } from '../src/pipeline/summary.js';
 import { git } from '../src/workspace/git.js';
-import { WAGGLE_BIN, waggle } from './helpers/cli.js';
+import { type CliResult, WAGGLE_BIN, waggle } from './helpers/cli.js';
 import { hangingSuiteConfig, isRunning } from './helpers/processes.js';
 import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
 
@@ -18,14 +18,47 @@ describe('waggle run on a small monorepo', () => {
     const result = await waggle(['run', '--json', ...args], { cwd: repo, env: { WAGGLE_HOME: home } });
     return { ...result, summary: result.stdout ? (JSON.parse(result.stdout) as RunSummary) : undefined };
   };
+  type Run = Awaited<ReturnType<typeof run>>;
+  // Each run below builds on the commits and the cache of the ones before it, so they are made
+  // once, in order, here; every test asserts on what one step of that history left.
+  let first: Run;
+  let again: Run;
+  let listedAfterTwo: CliResult;
+  let changed: Run;
+  let rerun: Run;
+  let broken: Run;
+  let brokenText: CliResult;
+  const shell = { marker: join(tmpdir(), `waggle-pwned-${process.pid}`), branch: '' };
+  let shellRun: Run;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     repo = repoFrom(join(FIXTURES, 'mini'));
     home = mkdtempSync(join(tmpdir(), 'waggle-home-'));
+    const env = { WAGGLE_HOME: home };
+
+    first = await run(['--all']);
+    again = await run([]);
+    listedAfterTwo = await waggle(['runs', 'list', '--json'], { cwd: repo, env });
+
+    appendFileSync(join(repo, 'packages/app/build.mjs'), '// touched\n');
+    commitAll(repo, 'touch app only');
+    changed = await run([]);
+    rerun = await run([]);
+
+    writeFileSync(join(repo, 'packages/lib/value.txt'), '41\n');
+    commitAll(repo, 'break lib');
+    broken = await run([]);
+    brokenText = await waggle(['run'], { cwd: repo, env });
+
+    // git refuses spaces in branch names; ${IFS} is how an attacker spells one.
+    shell.branch = `x$(touch${'${IFS}'}${shell.marker})`;
+    git(repo, ['checkout', '--quiet', '-b', shell.branch]);
+    writeFileSync(join(repo, 'packages/lib/value.txt'), '42\n');
+    commitAll(repo, `fix $(touch ${shell.marker}) \`touch ${shell.marker}\``);
+    shellRun = await run(['--all']);
   });
 
-  it('builds, tests and packages every package, then reuses what passed', async () => {
-    const first = await run(['--all']);
+  it('builds, tests and packages every package, then reuses what passed', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.summary?.packages.lib?.tests).toEqual({ passed: 2, failed: 0, skipped: 0 });
     expect(first.summary?.packages.app?.tests).toEqual({ passed: 2, failed: 0, skipped: 0 });
@@ -37,7 +70,6 @@ describe('waggle run on a small monorepo', () => {
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(artifact?.sha256);
     expect(bytes.length).toBe(artifact?.size);
 
-    const again = await run([]);
     expect(again.code).toBe(0);
     expect(again.summary?.packages.app?.status).toBe('cached');
     expect(again.summary?.artifacts[0]?.sha256).toBe(first.summary?.artifacts[0]?.sha256);
@@ -45,7 +77,7 @@ describe('waggle run on a small monorepo', () => {
 
   it('keeps every step with its exit code, duration and log, and every test case', async () => {
     const env = { WAGGLE_HOME: home };
-    const list = JSON.parse((await waggle(['runs', 'list', '--json'], { cwd: repo, env })).stdout);
+    const list = JSON.parse(listedAfterTwo.stdout);
     expect(list.map((run: { id: number; status: string }) => [run.id, run.status])).toEqual([
       [2, 'passed'],
       [1, 'passed'],
@@ -60,24 +92,17 @@ describe('waggle run on a small monorepo', () => {
     expect((await waggle(['runs', 'show', '99'], { cwd: repo, env })).code).toBe(2);
   });
 
-  it('builds and tests only what a change reaches, and reports it cached the second time', async () => {
-    appendFileSync(join(repo, 'packages/app/build.mjs'), '// touched\n');
-    commitAll(repo, 'touch app only');
-    const changed = await run([]);
+  it('builds and tests only what a change reaches, and reports it cached the second time', () => {
     expect(changed.code, changed.stderr).toBe(0);
     expect(changed.summary?.packages.app?.status).toBe('passed');
     expect(changed.summary?.packages.lib?.status).toBe('skipped');
     expect(changed.stderr).toMatch(/build lib.*from run/); // restored, not rebuilt
 
-    const rerun = await run([]);
     expect(rerun.summary?.packages.app?.status).toBe('cached');
     expect(rerun.summary?.packages.lib?.status).toBe('skipped');
   });
 
-  it('fails with the failing test named, in JSON and in the terminal summary', async () => {
-    writeFileSync(join(repo, 'packages/lib/value.txt'), '41\n');
-    commitAll(repo, 'break lib');
-    const broken = await run([]);
+  it('fails with the failing test named, in JSON and in the terminal summary', () => {
     expect(broken.code).toBe(1);
     expect(broken.summary?.status).toBe('failed');
     expect(broken.summary?.failedTests).toEqual([
@@ -90,24 +115,16 @@ describe('waggle run on a small monorepo', () => {
     // app depends on lib, so the change reaches it too: it is built and tested again.
     expect(broken.summary?.packages.app?.status).toBe('passed');
 
-    const text = await waggle(['run'], { cwd: repo, env: { WAGGLE_HOME: home } });
-    expect(text.code).toBe(1);
-    expect(text.stdout).toContain('Failed tests');
-    expect(text.stdout).toContain('lib › value › is the answer');
-    expect(text.stdout).toContain('expected 41 to be 42');
+    expect(brokenText.code).toBe(1);
+    expect(brokenText.stdout).toContain('Failed tests');
+    expect(brokenText.stdout).toContain('lib › value › is the answer');
+    expect(brokenText.stdout).toContain('expected 41 to be 42');
   });
 
-  it('treats branch names and commit messages as text, never as shell', async () => {
-    const marker = join(tmpdir(), `waggle-pwned-${process.pid}`);
-    // git refuses spaces in branch names; ${IFS} is how an attacker spells one.
-    const branch = `x$(touch${'${IFS}'}${marker})`;
-    git(repo, ['checkout', '--quiet', '-b', branch]);
-    writeFileSync(join(repo, 'packages/lib/value.txt'), '42\n');
-    commitAll(repo, `fix $(touch ${marker}) \`touch ${marker}\``);
-    const result = await run(['--all']);
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.summary?.branch).toBe(branch);
-    expect(existsSync(marker)).toBe(false);
+  it('treats branch names and commit messages as text, never as shell', () => {
+    expect(shellRun.code, shellRun.stderr).toBe(0);
+    expect(shellRun.summary?.branch).toBe(shell.branch);
+    expect(existsSync(shell.marker)).toBe(false);
   });
 
   it('refuses an unknown stage and an unknown commit with exit 2', async () => {
