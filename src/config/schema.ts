@@ -232,6 +232,13 @@ const role = z
   .enum(['web', 'api', 'db'])
   .describe('web: Nginx + static site; api: Node services; db: MongoDB.');
 
+const hostKey = z
+  .string()
+  .regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/, 'must be a fingerprint as ssh-keygen -lf prints it: SHA256:...')
+  .describe(
+    "The host's SSH key fingerprint (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the host). Without it, the key must be in ~/.ssh/known_hosts; an unknown key is refused.",
+  );
+
 const staticHost = z.strictObject({
   name: name.describe('Host name, unique in the environment.'),
   address: z.string().optional().describe('SSH address (IP or DNS name). Leave out for a local-folder host.'),
@@ -239,6 +246,7 @@ const staticHost = z.strictObject({
   user: z.string().default('root').describe('SSH user.'),
   port: z.number().int().min(1).max(65535).default(22).describe('SSH port.'),
   key: z.string().optional().describe('SSH private key (a secret) or a path to it.'),
+  hostKey: hostKey.optional(),
   roles: z.array(role).min(1).describe('What runs on this host.'),
 });
 
@@ -248,10 +256,16 @@ const digitalOcean = z.strictObject({
     token: z.string().describe('DigitalOcean API token (a secret).'),
     user: z.string().default('root').describe('SSH user.'),
     key: z.string().optional().describe('SSH private key (a secret) or a path to it.'),
+    network: z
+      .enum(['public', 'private'])
+      .default('public')
+      .describe("Which of a droplet's IPv4 addresses waggle connects to (private: waggle runs in the same VPC)."),
     roleTagPrefix: z
       .string()
-      .default('role:')
-      .describe('A droplet tagged role:web, role:api or role:db has that role; untagged droplets have all.'),
+      .default('waggle-role-')
+      .describe(
+        'A droplet tagged waggle-role-web, waggle-role-api or waggle-role-db has that role; a droplet with no role tag has all.',
+      ),
   }),
 });
 
