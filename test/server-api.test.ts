@@ -17,6 +17,8 @@ describe('the API', () => {
   let url: string;
   let repo: string;
   const tokens: Record<string, string> = {};
+  /** Run 1, pushed first and followed over its event stream from the moment it was queued. */
+  let streamed: { run: number; contentType: string | null; text: string };
   const call = (path: string, token?: string, method = 'GET') =>
     fetch(`${url}${path}`, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
 
@@ -26,20 +28,25 @@ describe('the API', () => {
     ({ store, url } = started);
     for (const role of ['viewer', 'operator', 'admin'] as const)
       tokens[role] = await store.tokens.issue(`${role}-1`, role);
-  });
+    const { body } = await deliver(url, SECRET, pushPayload('main', git(repo, ['rev-parse', 'HEAD'])));
+    const response = await call(`/api/runs/${body.run}/events`, tokens.viewer);
+    const contentType = response.headers.get('content-type');
+    // The server ends the stream when the run ends: every test below finds run 1 finished.
+    streamed = { run: body.run as number, contentType, text: await response.text() };
+  }, 90_000);
   afterAll(async () => {
     await started?.close();
   });
 
   it('streams a run live: stored lines first, then new ones, then its end', async () => {
-    const { body } = await deliver(url, SECRET, pushPayload('main', git(repo, ['rev-parse', 'HEAD'])));
-    const response = await call(`/api/runs/${body.run}/events`, tokens.viewer);
-    expect(response.headers.get('content-type')).toBe('text/event-stream');
-    const text = await response.text(); // the server ends the stream when the run ends
-    expect(text).toContain('event: log');
-    expect(text).toMatch(/"step":"test:lib".*PASS 2 tests/);
-    expect(text).toMatch(/event: end\ndata: \{"status":"passed"\}/);
-    const lines = (await (await call(`/api/runs/${body.run}/logs?step=test:lib`, tokens.viewer)).json()) as {
+    expect(streamed.run).toBe(1);
+    expect(streamed.contentType).toBe('text/event-stream');
+    expect(streamed.text).toContain('event: log');
+    expect(streamed.text).toMatch(/"step":"test:lib".*PASS 2 tests/);
+    expect(streamed.text).toMatch(/event: end\ndata: \{"status":"passed"\}/);
+    const lines = (await (
+      await call(`/api/runs/${streamed.run}/logs?step=test:lib`, tokens.viewer)
+    ).json()) as {
       line: string;
     }[];
     expect(lines.map((l) => l.line)).toContain('PASS 2 tests');
