@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Store } from '../src/store/store.js';
 import { deliver, pushPayload } from './helpers/github.js';
 import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
@@ -30,6 +30,10 @@ describe('the dashboard in a browser', () => {
   let sha: string;
   let pushedRun: number;
   const tokens: Record<'viewer' | 'operator', string> = { viewer: '', operator: '' };
+  /** The pushed run's page, opened as the run started and left open as it went on. */
+  let live: { page: Page; activeAtRender: string | null };
+  /** A server no run ever reaches, with a viewer of its own: the runs list as a first visitor sees it. */
+  let empty: { server: TestServer; viewer: string };
   // Anything that would mean injected markup ran, or that the policy blocked our own code.
   const dialogs: string[] = [];
   const pageProblems: string[] = [];
@@ -50,11 +54,11 @@ describe('the dashboard in a browser', () => {
     return page;
   }
 
-  async function signIn(token: string): Promise<Page> {
+  async function signIn(token: string, base = url): Promise<Page> {
     const page = await openPage();
-    await page.goto(`${url}/login`);
+    await page.goto(`${base}/login`);
     await page.fill('#token', token);
-    await Promise.all([page.waitForURL(`${url}/`), page.click('form.login button')]);
+    await Promise.all([page.waitForURL(`${base}/`), page.click('form.login button')]);
     return page;
   }
 
@@ -67,11 +71,32 @@ describe('the dashboard in a browser', () => {
     ({ store, url } = started);
     tokens.viewer = await store.tokens.issue('viewer-1', 'viewer');
     tokens.operator = await store.tokens.issue('operator-1', 'operator');
+    const emptyServer = await startTestServer(repo, SECRET);
+    empty = { server: emptyServer, viewer: await emptyServer.store.tokens.issue('viewer-1', 'viewer') };
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  });
+
+    // The run the tests below look at, pushed with the hostile message and followed in a page
+    // from the moment it was queued, until it has ended.
+    const page = await signIn(tokens.viewer);
+    const { body } = await deliver(url, SECRET, pushPayload('main', sha, HOSTILE_MESSAGE));
+    pushedRun = body.run as number;
+    await page.goto(`${url}/runs/${pushedRun}`);
+    live = { page, activeAtRender: await page.locator('#log').getAttribute('data-active') };
+    await vi.waitFor(
+      async () =>
+        expect(['passed', 'failed', 'cancelled']).toContain((await store.runs.get(pushedRun))?.status),
+      { timeout: 150_000, interval: 200 },
+    );
+  }, 200_000);
   afterAll(async () => {
     await browser?.close();
     await started?.close();
+    await empty?.server.close();
+  });
+  // Every page is held to this, whichever test opened it and whatever ran before.
+  afterEach(() => {
+    expect(dialogs).toEqual([]);
+    expect(pageProblems).toEqual([]);
   });
 
   it('sends a visitor without a session to sign in, with the security headers', async () => {
@@ -105,25 +130,23 @@ describe('the dashboard in a browser', () => {
   });
 
   it('signs a viewer in to the runs list', async () => {
-    const page = await signIn(tokens.viewer);
+    const { server, viewer } = empty;
+    const page = await signIn(viewer, server.url);
     expect(await page.locator('h1').textContent()).toBe('Runs');
     expect(await page.locator('header .who').textContent()).toBe('viewer-1 (viewer)');
     await page.getByText('No runs yet').waitFor();
-    await page.goto(`${url}/login`); // already signed in: straight back to the runs
-    expect(page.url()).toBe(`${url}/`);
-    const audit = await store.audit.recent(500);
+    await page.goto(`${server.url}/login`); // already signed in: straight back to the runs
+    expect(page.url()).toBe(`${server.url}/`);
+    const audit = await server.store.audit.recent(500);
     expect(audit).toContainEqual(expect.objectContaining({ actor: 'viewer-1', action: 'dashboard.login' }));
     await page.context().close();
   });
 
   it('follows a pushed run live to its end, its commit text shown as text', async () => {
-    const page = await signIn(tokens.viewer);
-    const { body } = await deliver(url, SECRET, pushPayload('main', sha, HOSTILE_MESSAGE));
-    pushedRun = body.run as number;
+    const { page } = live;
     const libPassed = page.locator('#log .line', { hasText: 'test:lib' }).filter({ hasText: 'PASS 2 tests' });
-    await page.goto(`${url}/runs/${pushedRun}`);
-    // Rendered while the run was still going: every log line below arrived over the event stream.
-    expect(await page.locator('#log').getAttribute('data-active')).toBe('true');
+    // Rendered while the run was still going: the page followed it over the event stream.
+    expect(live.activeAtRender).toBe('true');
     await libPassed.waitFor({ timeout: 90_000 });
     await page.locator('#run-status.passed').waitFor({ timeout: 60_000 });
     await page.locator('table.tests').waitFor({ timeout: 15_000 }); // after the reload at the end
