@@ -12,7 +12,7 @@ import { git } from '../src/workspace/git.js';
 import { startFakeGitHub } from './helpers/fake-github.js';
 import { deliver, pushPayload } from './helpers/github.js';
 import { hivenueRepo } from './helpers/hivenue.js';
-import { type Mail, parseMail, Receiver, startSmtp } from './helpers/receivers.js';
+import { type Mail, parseMail, Receiver, slackAnswer, startSmtp } from './helpers/receivers.js';
 import { commitAll } from './helpers/repo.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -40,6 +40,7 @@ describe('waggle serve on the reference app', () => {
 
   beforeAll(async () => {
     slack = await Receiver.start();
+    slack.script(SLACK_PATH, slackAnswer);
     github = await startFakeGitHub({
       token: GITHUB_TOKEN,
       heads: () => ({ riipen: git(repo, ['rev-parse', 'riipen']) }),
