@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up waggle on Debian/Ubuntu: the system packages its runs and tests use (git, nginx,
-# openssh-server, chromium), its npm dependencies and its build. Quick when all is present.
+# openssh-server, chromium; pm2 from npm), its npm dependencies and its build. Quick when all is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
+fi
+
+# pm2 runs the services of hosts without systemd: the local default and the test hosts.
+if ! command -v pm2 >/dev/null; then
+  echo "setup: installing pm2"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo npm install --global --no-audit --no-fund pm2@7.0.4
 fi
 
 # npm ci only when the lockfile changed since the last install.

@@ -1,0 +1,97 @@
+/**
+ * A service released on a host under pm2: started from its release's own folder, made current
+ * only once healthy, and put back on the previous release when the new one fails its check.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalTransport } from '../src/deploy/local-transport.js';
+import { Pm2 } from '../src/deploy/pm2.js';
+import { HostReleases, releaseId, releasePaths } from '../src/deploy/releases.js';
+import { deployService } from '../src/deploy/service-deploy.js';
+import { freePort } from './helpers/ports.js';
+import { serviceArtifact } from './helpers/service-artifacts.js';
+
+const SECRET = 'sk_live_do_not_leak_4242';
+
+describe('a service released under pm2', () => {
+  let dir: string;
+  let base: string;
+  let port: number;
+  let pm2: Pm2;
+  let releases: HostReleases;
+  const transport = () => new LocalTransport('staging-1', base);
+  const lines: string[] = [];
+
+  const release = (name: string, second: number, health = 200) => {
+    const artifact = serviceArtifact(dir, name, health);
+    const id = releaseId(new Date(Date.UTC(2026, 10, 30, 9, 0, second)), second, 'abc123');
+    return deployService({
+      transport: transport(),
+      releases,
+      pm2,
+      artifact,
+      facts: { id, package: 'billing', sha256: artifact.sha256, commit: 'abc123', run: second },
+      service: { name: 'hivenue-billing', start: ['node', 'index.js'], port, health: '/healthz' },
+      variables: { BILLING_KEY: SECRET },
+      health: { timeoutMs: 2_000, withinMs: 4_000, intervalMs: 200 },
+      keepReleases: 5,
+      log: (line) => lines.push(line),
+    });
+  };
+  const ask = async () => (await fetch(`http://127.0.0.1:${port}/`)).json();
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'waggle-service-'));
+    base = join(dir, 'host');
+    mkdirSync(base);
+    port = await freePort();
+    pm2 = new Pm2(transport(), join(base, '.pm2'));
+    releases = new HostReleases(transport(), releasePaths(base, 'hivenue', 'billing'));
+  });
+  afterAll(async () => {
+    await pm2?.kill();
+  });
+
+  it('starts each release from its own folder, makes it current once healthy, and rolls a failing one back', async () => {
+    const first = await release('first', 1);
+    expect(first).toMatchObject({ status: 'deployed', health: { ok: true, status: 200 } });
+    expect(await ask()).toMatchObject({ release: 'first', secret: SECRET });
+
+    const second = await release('second', 2);
+    expect(second.status).toBe('deployed');
+    // Started from the release's real folder: a reload could never keep running the old one.
+    const answer = (await ask()) as { release: string; cwd: string };
+    expect(answer.release).toBe('second');
+    expect(answer.cwd).toBe(join(releases.paths.releases, second.release));
+    expect((await pm2.state('hivenue-billing'))?.cwd).toBe(answer.cwd);
+
+    const broken = await release('broken', 3, 500);
+    expect(broken).toMatchObject({
+      status: 'rolled-back',
+      running: second.release,
+      health: { ok: false, status: 500, body: 'db down' },
+    });
+    if (broken.status !== 'rolled-back') throw new Error('not rolled back');
+    expect(broken.lastLines).toContain('database unreachable');
+    expect(await ask()).toMatchObject({ release: 'second' });
+    expect(await releases.current()).toBe(second.release);
+    expect(lines.join('\n')).toContain('failed its health check (500: db down)');
+  }, 60_000);
+
+  it('keeps the secrets in shared/.env with mode 0600 and nowhere in a release', () => {
+    const envFile = join(releases.paths.shared, '.env');
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
+    expect(readFileSync(envFile, 'utf8')).toContain(SECRET);
+    const files = (folder: string): string[] =>
+      readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? files(join(folder, entry.name)) : [join(folder, entry.name)],
+      );
+    for (const file of files(releases.paths.releases))
+      expect(readFileSync(file, 'utf8')).not.toContain(SECRET);
+    for (const file of files(join(base, '.pm2')).filter((f) => !f.endsWith('.sock')))
+      expect(readFileSync(file, 'utf8'), file).not.toContain(SECRET);
+    expect(lines.join('\n')).not.toContain(SECRET);
+  });
+});
