@@ -259,7 +259,9 @@ const digitalOcean = z.strictObject({
     network: z
       .enum(['public', 'private'])
       .default('public')
-      .describe("Which of a droplet's IPv4 addresses waggle connects to (private: waggle runs in the same VPC)."),
+      .describe(
+        "Which of a droplet's IPv4 addresses waggle connects to (private: waggle runs in the same VPC).",
+      ),
     roleTagPrefix: z
       .string()
       .default('waggle-role-')
