@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { nextMillisecond } from '../../test/helpers/clock.js';
 import { Store } from './store.js';
 
 describe('cache entries', () => {
@@ -24,7 +25,7 @@ describe('cache entries', () => {
 
   it('lists builds newest first within each package, and forgets the builds named', async () => {
     await store.cache.remember('api-old', 'build', 'api', 1);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await nextMillisecond();
     await store.cache.remember('web-1', 'build', 'web', 2);
     await store.cache.remember('api-new', 'build', 'api', 2);
     await store.cache.remember('suite', 'test', 'api', 2);

@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { nextMillisecond } from '../../test/helpers/clock.js';
 import { Store } from '../store/store.js';
 import { applyRetention, spaceUsed } from './retention.js';
 
@@ -106,7 +107,7 @@ describe('applyRetention', () => {
     for (const key of ['old', 'new']) {
       file(join(home, 'cache', 'builds', key, 'dist', 'x'), 10);
       await store.cache.remember(key, 'build', 'api', run);
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await nextMillisecond();
     }
     file(join(home, 'cache', 'builds', 'orphan', 'dist', 'x'), 10);
     await store.cache.remember('t', 'test', 'api', run);
@@ -124,7 +125,7 @@ describe('applyRetention', () => {
     const { home, store } = fresh();
     const run = await finishedRun(store);
     await store.cache.remember('../../waggle.db', 'build', 'api', run);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await nextMillisecond();
     await store.cache.remember('new', 'build', 'api', run);
     const result = await applyRetention({ home, store, retention: RETENTION });
     expect(result.removed).toEqual([]);
