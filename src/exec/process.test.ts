@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ExecError } from './exec-error.js';
 import { exec, runProcess } from './process.js';
 import { Redactor } from './redact.js';
@@ -35,17 +35,24 @@ describe('runProcess', () => {
     // The child starts a grandchild that would outlive it, then waits.
     const script = `const c = require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
       require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(c.pid)); setInterval(() => {}, 1000);`;
-    const result = await runProcess(['node', '-e', script], { cwd: dir, timeoutMs: 500 });
+    // Long enough for the child to have started its grandchild even on a busy machine.
+    const result = await runProcess(['node', '-e', script], { cwd: dir, timeoutMs: 2_000 });
     expect(result.outcome).toBe('timeout');
     const grandchild = Number(readFileSync(pidFile, 'utf8'));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(alive(grandchild)).toBe(false);
+    // SIGKILL takes a moment to land: wait for the grandchild to go, not for a fixed time.
+    await vi.waitFor(() => expect(alive(grandchild)).toBe(false), { timeout: 2_000, interval: 20 });
   });
 
   it('cancels on abort', async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const result = await runProcess(['sleep', '30'], { cwd: tmpdir(), signal: controller.signal });
+    // Aborted once the process says it is running, not after a guess at when that will be.
+    const result = await runProcess(['sh', '-c', 'echo running; exec sleep 30'], {
+      cwd: tmpdir(),
+      signal: controller.signal,
+      onLine: (line) => {
+        if (line === 'running') controller.abort();
+      },
+    });
     expect(result.outcome).toBe('cancelled');
     expect(result.durationMs).toBeLessThan(5_000);
   });
