@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TestServiceConfig } from '../config/schema.js';
 import { Redactor } from '../exec/redact.js';
 import { ServiceError, TestServices, type TestServicesOptions } from './test-services.js';
@@ -103,13 +103,16 @@ describe('TestServices', () => {
       },
     );
     const env = await testServices.acquire(['db'], log);
+    expect(lines.at(-1)).toMatch(/^stdout:\[db\] ready after 0\.[3-9] s$/);
     expect(env.DB_URI).toBe('mongodb://app:hunter2-secret@127.0.0.1/hive-test');
     // The service got its own env on top of the step environment, none of the server's, and its
-    // output reached the log redacted.
-    expect(lines).toContain(
-      'stdout:[db] listening for mongodb://app:[REDACTED]@127.0.0.1/hive-test server-only=undefined',
+    // output reached the log redacted. It prints once listening, so the line may come after the
+    // port answered: wait for it.
+    await vi.waitFor(() =>
+      expect(lines).toContain(
+        'stdout:[db] listening for mongodb://app:[REDACTED]@127.0.0.1/hive-test server-only=undefined',
+      ),
     );
-    expect(lines.at(-1)).toMatch(/^stdout:\[db\] ready after 0\.[3-9] s$/);
   });
 
   it('starts a service once for concurrent and later acquires', async () => {
@@ -257,14 +260,29 @@ describe('TestServices', () => {
     const port = await freePort();
     const controller = new AbortController();
     const { testServices, log } = setup(
-      { db: { run: ['node', '-e', 'setInterval(() => {}, 1000)'], ready: { tcp: port }, timeout: '30s' } },
+      {
+        db: {
+          run: ['node', '-e', 'console.log("started"); setInterval(() => {}, 1000)'],
+          ready: { tcp: port },
+          timeout: '30s',
+        },
+      },
       { signal: controller.signal },
     );
-    setTimeout(() => controller.abort(), 200);
-    const started = performance.now();
-    const error = await failure(testServices.acquire(['db'], log));
+    // Cancelled while the wait for its port is on: once the service has started and said so.
+    let aborted = 0;
+    const error = await failure(
+      testServices.acquire(['db'], (line, stream) => {
+        log(line, stream);
+        if (line === '[db] started') {
+          aborted = performance.now();
+          controller.abort();
+        }
+      }),
+    );
     expect(error.reason).toBe('cancelled');
-    expect(performance.now() - started).toBeLessThan(600);
+    expect(aborted).toBeGreaterThan(0);
+    expect(performance.now() - aborted).toBeLessThan(400);
   });
 
   it('starts nothing once the run is cancelled', async () => {
