@@ -23,13 +23,26 @@ export interface SshTiming {
   connectAttempts: number;
   /** First wait between attempts; doubled each time. */
   retryDelayMs: number;
+  /** How often an idle or stalled connection is probed; this many unanswered probes end it. */
+  keepaliveMs: number;
+  keepaliveCount: number;
 }
 
 export const DEFAULT_SSH_TIMING: SshTiming = {
   connectTimeoutMs: 10_000,
   connectAttempts: 3,
   retryDelayMs: 500,
+  keepaliveMs: 10_000,
+  keepaliveCount: 3,
 };
+
+/**
+ * Runs the command under timeout(1), which leads a process group of its own and passes a TERM on
+ * to all of it; `sh` first prints its pid (which exec makes timeout's), so a cancel can send that
+ * TERM. Fixed text: the command's words come after it as arguments, never inside it.
+ */
+const LAUNCHER = ['sh', '-c', 'echo "$$"; exec "$@"', 'waggle'];
+const KILL_GRACE_S = 5;
 
 /** Errors of the network, not of the host's answer: worth another try. */
 const TRANSIENT =
@@ -51,14 +64,18 @@ export class SshTransport implements Transport {
   async run(argv: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
     const client = await this.connection();
     // The host bounds the command itself: a channel closed here would not stop it there.
-    const bounded = options.timeoutMs
-      ? ['timeout', '--kill-after=5', `${Math.ceil(options.timeoutMs / 1000)}s`, ...argv]
-      : argv;
-    const line = remoteCommandLine(bounded, options);
+    const seconds = options.timeoutMs ? Math.ceil(options.timeoutMs / 1000) : 0;
+    const line = remoteCommandLine(
+      [...LAUNCHER, 'timeout', `--kill-after=${KILL_GRACE_S}`, `${seconds}s`, ...argv],
+      options,
+    );
+    const stop = (pid: number) => {
+      this.run(['kill', '-TERM', String(pid)]).catch(() => undefined);
+    };
     return new Promise((resolve, reject) => {
       client.exec(line, (error, channel) => {
         if (error) return reject(this.failure('could not start a command', error));
-        collect(channel, options.signal).then(resolve, reject);
+        collect(channel, { signal: options.signal, stop, timed: seconds > 0 }).then(resolve, reject);
       });
     });
   }
@@ -173,8 +190,8 @@ export class SshTransport implements Transport {
         username: target.user,
         privateKey: target.privateKey,
         readyTimeout: this.timing.connectTimeoutMs,
-        keepaliveInterval: 15_000,
-        keepaliveCountMax: 4,
+        keepaliveInterval: this.timing.keepaliveMs,
+        keepaliveCountMax: this.timing.keepaliveCount,
         hostVerifier: (key: Buffer) => {
           try {
             checkHostKey(target, key);
@@ -198,17 +215,30 @@ export class SshTransport implements Transport {
   }
 }
 
-/** A command's output and how it ended; cancelling signals it on the host and closes the channel. */
-function collect(channel: ClientChannel, signal: AbortSignal | undefined): Promise<CommandResult> {
+/**
+ * A command's output and how it ended. The launcher's first line is its pid, not output: a cancel
+ * uses it to stop the command's whole process group on the host.
+ */
+function collect(
+  channel: ClientChannel,
+  how: { signal?: AbortSignal; stop: (pid: number) => void; timed: boolean },
+): Promise<CommandResult> {
   return new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
+    let pid: number | undefined;
     let exitCode: number | null = null;
     let cancelled = false;
     channel.setEncoding('utf8');
     channel.stderr.setEncoding('utf8');
     channel.on('data', (chunk: string) => {
       stdout += chunk;
+      if (pid !== undefined) return;
+      const newline = stdout.indexOf('\n');
+      if (newline < 0) return;
+      pid = Number(stdout.slice(0, newline));
+      stdout = stdout.slice(newline + 1);
+      if (cancelled) how.stop(pid);
     });
     channel.stderr.on('data', (chunk: string) => {
       stderr += chunk;
@@ -218,15 +248,15 @@ function collect(channel: ClientChannel, signal: AbortSignal | undefined): Promi
     });
     const onAbort = () => {
       cancelled = true;
-      channel.signal('TERM');
-      channel.close();
+      if (pid !== undefined) how.stop(pid);
     };
-    if (signal?.aborted) onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (how.signal?.aborted) onAbort();
+    how.signal?.addEventListener('abort', onAbort, { once: true });
     channel.on('close', () => {
-      signal?.removeEventListener('abort', onAbort);
-      // `timeout` exits 124 when it had to stop the command, 137 when it had to kill it.
-      const outcome = cancelled ? 'cancelled' : exitCode === 124 || exitCode === 137 ? 'timeout' : 'exit';
+      how.signal?.removeEventListener('abort', onAbort);
+      // timeout(1) exits 124 when it had to stop the command, 137 when it had to kill it.
+      const timedOut = how.timed && (exitCode === 124 || exitCode === 137);
+      const outcome = cancelled ? 'cancelled' : timedOut ? 'timeout' : 'exit';
       resolve({ exitCode, stdout, stderr, outcome });
     });
   });
