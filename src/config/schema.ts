@@ -359,6 +359,54 @@ const environment = z.strictObject({
     .min(1)
     .default(5)
     .describe('Release folders kept on each host for rollback.'),
+  base: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._/-]*$/, 'must be an absolute path of letters, digits, ".", "_", "-"')
+    .default('/srv/waggle')
+    .describe(
+      'Folder on each SSH host under which waggle keeps releases, env files, logs and nginx; a local host uses its own path.',
+    ),
+  router: z
+    .strictObject({
+      port: z.number().int().min(1).max(65535).default(80).describe('Port nginx listens on for HTTP.'),
+      address: z.string().optional().describe('Address nginx listens on (default: every IPv4 address).'),
+      serverName: z.string().optional().describe('server_name of the site (default: any).'),
+      https: z
+        .strictObject({
+          port: z.number().int().min(1).max(65535).default(443).describe('Port for HTTPS.'),
+          certificate: z.string().startsWith('/').describe('Certificate chain file on the web hosts.'),
+          key: z.string().startsWith('/').describe('Private key file on the web hosts.'),
+          hsts: z.boolean().default(true).describe('Send Strict-Transport-Security.'),
+        })
+        .optional()
+        .describe('HTTPS, with HTTP redirected to it.'),
+    })
+    .default({ port: 80 })
+    .describe('nginx on the web hosts: the site, and /api/<package>/ to each service.'),
+  health: z
+    .strictObject({
+      timeout: duration('Longest one health request may take.').default('5s'),
+      within: duration('How long a new release has to become healthy.').default('60s'),
+    })
+    .default({ timeout: '5s', within: '60s' })
+    .describe("How a service's health check is made after each deploy."),
+  env: z
+    .record(name, z.record(variableName, z.string()))
+    .default({})
+    .describe(
+      "Each service's variables in this environment, by package: values may hold ${{ secrets.NAME }}, ${{ vars.NAME }} and ${{ hosts.<role> }} (the address of the first host with that role). Written to the host's shared/.env (mode 0600), never into a release.",
+    ),
+  database: z
+    .strictObject({
+      uri: z.string().describe('mongodb:// URI of the database, as waggle reaches it (a secret).'),
+      migrations: relativePath(
+        'Folder of migration scripts (each exports up(db)), relative to the repository root.',
+        'repository',
+      ).optional(),
+      backups: z.number().int().min(0).default(5).describe('Backups kept; 0: no backup before a deploy.'),
+    })
+    .optional()
+    .describe('MongoDB tasks before each deploy: a backup, then migrations.'),
 });
 
 const server = z
