@@ -41,6 +41,14 @@ describe('a service released under pm2', () => {
     });
   };
   const ask = async () => (await fetch(`http://127.0.0.1:${port}/`)).json();
+  /** What the service answered, or why it could not. */
+  const asked = () => ask().catch((error: unknown) => ({ unanswered: String(error) }));
+  type Outcome = Awaited<ReturnType<typeof release>>;
+  // Three releases in a row, each on top of the last, made once here: what each left (its outcome,
+  // what the service answered then) is kept for the tests, which only assert.
+  let first: { outcome: Outcome; answer: unknown };
+  let second: { outcome: Outcome; answer: unknown; pm2Cwd: string | undefined };
+  let broken: { outcome: Outcome; answer: unknown; current: string | undefined };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'waggle-service-'));
@@ -49,36 +57,41 @@ describe('a service released under pm2', () => {
     port = await freePort();
     pm2 = new Pm2(transport(), join(base, '.pm2'));
     releases = new HostReleases(transport(), releasePaths(base, 'hivenue', 'billing'));
-  });
+
+    const one = await release('first', 1);
+    first = { outcome: one, answer: await asked() };
+    const two = await release('second', 2);
+    second = { outcome: two, answer: await asked(), pm2Cwd: (await pm2.state('hivenue-billing'))?.cwd };
+    const three = await release('broken', 3, 500);
+    broken = { outcome: three, answer: await asked(), current: await releases.current() };
+  }, 60_000);
   afterAll(async () => {
     await pm2?.kill();
   });
 
-  it('starts each release from its own folder, makes it current once healthy, and rolls a failing one back', async () => {
-    const first = await release('first', 1);
-    expect(first).toMatchObject({ status: 'deployed', health: { ok: true, status: 200 } });
-    expect(await ask()).toMatchObject({ release: 'first', secret: SECRET });
+  it('starts each release from its own folder, makes it current once healthy, and rolls a failing one back', () => {
+    expect(first.outcome).toMatchObject({ status: 'deployed', health: { ok: true, status: 200 } });
+    expect(first.answer).toMatchObject({ release: 'first', secret: SECRET });
 
-    const second = await release('second', 2);
-    expect(second.status).toBe('deployed');
+    expect(second.outcome.status).toBe('deployed');
     // Started from the release's real folder: a reload could never keep running the old one.
-    const answer = (await ask()) as { release: string; cwd: string };
+    const answer = second.answer as { release: string; cwd: string };
     expect(answer.release).toBe('second');
-    expect(answer.cwd).toBe(join(releases.paths.releases, second.release));
-    expect((await pm2.state('hivenue-billing'))?.cwd).toBe(answer.cwd);
+    expect(answer.cwd).toBe(join(releases.paths.releases, second.outcome.release));
+    expect(second.pm2Cwd).toBe(answer.cwd);
 
-    const broken = await release('broken', 3, 500);
-    expect(broken).toMatchObject({
+    const outcome = broken.outcome;
+    expect(outcome).toMatchObject({
       status: 'rolled-back',
-      running: second.release,
+      running: second.outcome.release,
       health: { ok: false, status: 500, body: 'db down' },
     });
-    if (broken.status !== 'rolled-back') throw new Error('not rolled back');
-    expect(broken.lastLines).toContain('database unreachable');
-    expect(await ask()).toMatchObject({ release: 'second' });
-    expect(await releases.current()).toBe(second.release);
+    if (outcome.status !== 'rolled-back') throw new Error('not rolled back');
+    expect(outcome.lastLines).toContain('database unreachable');
+    expect(broken.answer).toMatchObject({ release: 'second' });
+    expect(broken.current).toBe(second.outcome.release);
     expect(lines.join('\n')).toContain('failed its health check (500: db down)');
-  }, 60_000);
+  });
 
   it('keeps the secrets in shared/.env with mode 0600 and nowhere in a release', () => {
     const envFile = join(releases.paths.shared, '.env');
