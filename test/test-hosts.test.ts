@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'ssh2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type TestHost, TestHosts, tcpConnect } from './helpers/test-hosts.js';
 
 /** `SHA256:<base64, no padding>` of an SSH key blob, as `ssh-keygen -lf` prints it. */
@@ -62,8 +62,6 @@ function fastPut(client: Client, local: string, remote: string): Promise<void> {
   });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Names of this machine's namespaces and interfaces. */
 const namespaces = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
 const links = () =>
@@ -92,6 +90,8 @@ describe('three test hosts: web, api, db', () => {
   let fixture: TestHosts;
   let startMs = 0;
   const local = mkdtempSync(join(tmpdir(), 'wgl-test-hosts-'));
+  /** Fixtures of single tests, stopped at the end whatever became of the test. */
+  const own: TestHosts[] = [];
 
   beforeAll(async () => {
     const t0 = performance.now();
@@ -100,7 +100,7 @@ describe('three test hosts: web, api, db', () => {
   });
 
   afterAll(async () => {
-    await fixture?.stop();
+    await Promise.all([fixture, ...own].map((hosts) => hosts?.stop()));
     rmSync(local, { recursive: true, force: true });
   });
 
@@ -249,16 +249,19 @@ describe('three test hosts: web, api, db', () => {
   });
 
   it('stop kills the sshds and what was started in the namespaces, and removes all it made', async () => {
-    const pids = Object.values(fixture.hosts).flatMap((host) => namespacePids(host.namespace));
+    // Hosts of its own: stopping the shared ones would take them from every test after this one.
+    const hosts = await TestHosts.start(['web', 'api', 'db']);
+    own.push(hosts);
+    const pids = Object.values(hosts.hosts).flatMap((host) => namespacePids(host.namespace));
     expect(pids.length).toBeGreaterThanOrEqual(3);
     // Something left running in a namespace in the background, not started through spawn().
-    const stray = await fixture.exec('web', ['sh', '-c', 'sleep 60 >/dev/null 2>&1 & echo $!']);
+    const stray = await hosts.exec('web', ['sh', '-c', 'sleep 60 >/dev/null 2>&1 & echo $!']);
     const strayPid = Number(stray.stdout);
     expect(alive(strayPid)).toBe(true);
-    await fixture.stop();
-    expectGone(fixture, [...pids, strayPid]);
-    await expect(fixture.exec('web', ['true'])).rejects.toThrow(/stopped/);
-    await fixture.stop();
+    await hosts.stop();
+    expectGone(hosts, [...pids, strayPid]);
+    await expect(hosts.exec('web', ['true'])).rejects.toThrow(/stopped/);
+    await hosts.stop();
   });
 });
 
@@ -277,8 +280,10 @@ describe('one test host, two fixtures at once, and the sweep of leftovers', () =
     mkdirSync(leftover.dir);
     const sleeper = spawn('ip', ['netns', 'exec', leftover.namespace, 'sleep', '60'], { stdio: 'ignore' });
     leftover.pid = sleeper.pid as number;
-    for (let i = 0; i < 200 && !namespacePids(leftover.namespace).includes(leftover.pid); i++)
-      await sleep(10);
+    await vi.waitFor(() => expect(namespacePids(leftover.namespace)).toContain(leftover.pid), {
+      timeout: 5_000,
+      interval: 10,
+    });
   });
 
   afterAll(async () => {
@@ -294,8 +299,7 @@ describe('one test host, two fixtures at once, and the sweep of leftovers', () =
     expect(namespaces()).not.toContain(leftover.namespace);
     expect(links()).not.toContain(leftover.bridge);
     expect(existsSync(leftover.dir)).toBe(false);
-    for (let i = 0; i < 200 && alive(leftover.pid); i++) await sleep(10);
-    expect(alive(leftover.pid)).toBe(false);
+    await vi.waitFor(() => expect(alive(leftover.pid)).toBe(false), { timeout: 2_000, interval: 10 });
 
     const [a, b] = fixtures as [TestHosts, TestHosts];
     expect(a.id).not.toBe(b.id);
