@@ -15,6 +15,8 @@ export class LocalTransport implements Transport {
   ) {}
 
   async run(argv: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
+    // A host folder that is not there yet is made, as a server's base folder would be.
+    if (options.cwd === undefined) await mkdir(this.base, { recursive: true });
     const result = await runProcess(argv, {
       cwd: options.cwd ?? this.base,
       env: { ...plainEnvironment(), ...options.env },

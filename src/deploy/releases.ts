@@ -88,10 +88,14 @@ export class HostReleases {
     const unpacking = posix.join(paths.releases, `.${facts.id}.unpacking`);
     await mustRun(transport, ['rm', '-rf', '--', unpacking], { signal });
     await mustRun(transport, ['mkdir', '-p', '--', unpacking], { signal });
-    await mustRun(transport, ['tar', '-xzf', tarball, '-C', unpacking, '--no-same-owner'], {
-      signal,
-      timeoutMs: 10 * 60_000,
-    });
+    // Owned by the deploy user, modes as its umask gives (run as root, tar would keep the
+    // tarball's own), and the release folder readable by nginx's workers and the services.
+    await mustRun(
+      transport,
+      ['tar', '-xzf', tarball, '-C', unpacking, '--no-same-owner', '--no-same-permissions'],
+      { signal, timeoutMs: 10 * 60_000 },
+    );
+    await mustRun(transport, ['chmod', '755', '--', unpacking], { signal });
     await transport.writeFile(
       posix.join(unpacking, RELEASE_MARKER),
       `${JSON.stringify(facts, null, 2)}\n`,

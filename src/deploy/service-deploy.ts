@@ -44,29 +44,11 @@ export async function deployService(input: ServiceRelease): Promise<ServiceOutco
   log(
     `${input.transport.name}: release ${facts.id} ${installed === 'installed' ? 'installed' : 'already there'}`,
   );
-  const envFile = posix.join(releases.paths.shared, '.env');
-  await input.transport.writeFile(envFile, envFileText(input.variables), 0o600);
+  await input.transport.writeFile(envFileOf(releases), envFileText(input.variables), 0o600);
 
   const previous = await releases.current();
-  const startFrom = (id: string) =>
-    pm2.start({
-      name: service.name,
-      releaseDir: posix.join(releases.paths.releases, id),
-      start: service.start,
-      envFile,
-      env: { PORT: String(service.port), NODE_ENV: 'production' },
-      logDir: posix.join(releases.paths.shared, 'logs'),
-    });
-  const check = () =>
-    checkHealth(
-      input.transport,
-      {
-        ...input.health,
-        url: `http://127.0.0.1:${service.port}${service.health}`,
-        hostHeader: service.hostHeader,
-      },
-      input.signal,
-    );
+  const startFrom = (id: string) => startRelease(input, id);
+  const check = () => checkService(input);
 
   await startFrom(facts.id);
   const health = await check();
@@ -102,4 +84,43 @@ export async function deployService(input: ServiceRelease): Promise<ServiceOutco
     health,
     lastLines,
   };
+}
+
+type Running = Pick<ServiceRelease, 'transport' | 'releases' | 'pm2' | 'service' | 'health' | 'signal'>;
+
+/** Puts the service back on a release it ran before (a rollback): started, checked, made current. */
+export async function restoreRelease(input: Running, id: string): Promise<HealthAnswer> {
+  await startRelease(input, id);
+  const health = await checkService(input);
+  if (health.ok) await input.releases.activate(id);
+  return health;
+}
+
+function startRelease(input: Running, id: string): Promise<void> {
+  const { releases, service } = input;
+  return input.pm2.start({
+    name: service.name,
+    releaseDir: posix.join(releases.paths.releases, id),
+    start: service.start,
+    envFile: envFileOf(releases),
+    env: { PORT: String(service.port), NODE_ENV: 'production' },
+    logDir: posix.join(releases.paths.shared, 'logs'),
+  });
+}
+
+function checkService(input: Running): Promise<HealthAnswer> {
+  const { service } = input;
+  return checkHealth(
+    input.transport,
+    {
+      ...input.health,
+      url: `http://127.0.0.1:${service.port}${service.health}`,
+      hostHeader: service.hostHeader,
+    },
+    input.signal,
+  );
+}
+
+function envFileOf(releases: HostReleases): string {
+  return posix.join(releases.paths.shared, '.env');
 }
