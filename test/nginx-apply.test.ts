@@ -10,8 +10,7 @@ import { request as httpsRequest } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LocalTransport } from '../src/deploy/local-transport.js';
 import { HostNginx } from '../src/router/nginx.js';
 import { type NginxState, renderNginxConfig } from '../src/router/nginx-config.js';
@@ -71,6 +70,8 @@ describe('nginx applied on a host', () => {
   let prefix: string;
   let nginx: HostNginx;
   let other: HostNginx;
+  /** An nginx of the stop test's own, so that stopping it takes nothing from the other tests. */
+  let stoppable: HostNginx;
   let http: number;
   let https: number;
   const servers: Server[] = [];
@@ -78,6 +79,8 @@ describe('nginx applied on a host', () => {
   let blockedPort: number;
   const upstreamPort: Record<string, number> = {};
   let cert: Buffer;
+  /** The first apply, in beforeAll: it started the master every test but the stop test works with. */
+  let started: Awaited<ReturnType<HostNginx['apply']>>;
   let firstPid: number;
 
   const state = (billing: string, extra: Partial<NginxState> = {}): NginxState => ({
@@ -104,6 +107,7 @@ describe('nginx applied on a host', () => {
     const transport = new LocalTransport('web', dir);
     nginx = new HostNginx(transport, prefix);
     other = new HostNginx(transport, join(dir, 'nginx-other'));
+    stoppable = new HostNginx(transport, join(dir, 'nginx-stoppable'));
 
     const release = join(dir, 'web', 'releases', 'r1');
     mkdirSync(release, { recursive: true });
@@ -146,22 +150,26 @@ describe('nginx applied on a host', () => {
       { stdio: 'ignore' },
     );
     cert = readFileSync(join(dir, 'tls', 'cert.pem'));
+
+    started = await nginx.apply(state('billing-blue'));
+    firstPid = started.pid;
   });
 
   afterAll(async () => {
     await nginx?.stop().catch(() => undefined);
     await other?.stop().catch(() => undefined);
+    await stoppable?.stop().catch(() => undefined);
     await Promise.all([...servers, blocker].map((s) => new Promise((resolve) => s.close(resolve))));
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('starts nginx, serves the site with its SPA fallback and proxies /api/<module>/ without the prefix', async () => {
-    const applied = await nginx.apply(state('billing-blue'));
-    expect(applied.action).toBe('started');
-    expect(applied.version).toBe(renderNginxConfig(state('billing-blue')).version);
-    firstPid = applied.pid;
+    expect(started.action).toBe('started');
+    expect(started.version).toBe(renderNginxConfig(state('billing-blue')).version);
     expect(isRunning(firstPid)).toBe(true);
     expect(readFileSync(join(prefix, 'logs', 'nginx.pid'), 'utf8').trim()).toBe(String(firstPid));
+    // Serving what it started with again, whatever the tests before this one applied.
+    await nginx.apply(state('billing-blue'));
 
     const home = await get(`http://127.0.0.1:${http}/`);
     expect(home.status).toBe(200);
@@ -202,15 +210,17 @@ describe('nginx applied on a host', () => {
 
     // The access log: one JSON object a line, the upstream and its timing as strings.
     const accessLog = join(dir, 'logs', 'access.log');
-    const logged = async (uri: string): Promise<Record<string, unknown> | undefined> => {
-      for (let i = 0; i < 20; i++) {
-        const lines = readFileSync(accessLog, 'utf8').trim().split('\n');
-        const found = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.uri === uri);
-        if (found) return found;
-        await sleep(50);
-      }
-      return undefined;
-    };
+    // nginx writes the line once the request is done: wait for it to be there.
+    const logged = (uri: string): Promise<Record<string, unknown>> =>
+      vi.waitFor(
+        () => {
+          const lines = readFileSync(accessLog, 'utf8').trim().split('\n');
+          const found = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.uri === uri);
+          if (!found) throw new Error(`no line for ${uri} in ${accessLog}`);
+          return found;
+        },
+        { timeout: 1_000, interval: 50 },
+      );
     const line = await logged('/api/billing/health?deep=1');
     expect(line).toMatchObject({
       method: 'GET',
@@ -229,6 +239,7 @@ describe('nginx applied on a host', () => {
   });
 
   it('answers its version on loopback only', async () => {
+    await nginx.apply(state('billing-blue'));
     const { version } = renderNginxConfig(state('billing-blue'));
     expect((await get(`http://127.0.0.1:${http}/__waggle/config`)).body).toBe(version);
     const elsewhere = await get(`http://127.0.0.1:${http}/__waggle/config`, { localAddress: '127.0.0.2' });
@@ -236,6 +247,7 @@ describe('nginx applied on a host', () => {
   });
 
   it('reloads a changed upstream into the same master', async () => {
+    await nginx.apply(state('billing-blue'));
     const applied = await nginx.apply(state('billing-green'));
     expect(applied).toMatchObject({ action: 'reloaded', pid: firstPid });
     expect(JSON.parse((await get(`http://127.0.0.1:${http}/api/billing/health`)).body)).toMatchObject({
@@ -251,6 +263,7 @@ describe('nginx applied on a host', () => {
   });
 
   it('keeps serving the old configuration when nginx -t refuses the new one', async () => {
+    await nginx.apply(state('billing-green'));
     const conf = join(prefix, 'nginx.conf');
     const before = readFileSync(conf, 'utf8');
     const { version } = renderNginxConfig(state('billing-green'));
@@ -274,11 +287,20 @@ describe('nginx applied on a host', () => {
   });
 
   it('says so when a reload cannot bind a port, and puts the previous file back', async () => {
+    await nginx.apply(state('billing-green'));
     const conf = join(prefix, 'nginx.conf');
     const before = readFileSync(conf, 'utf8');
+    const errorLog = join(prefix, 'logs', 'error.log');
+    const logFrom = readFileSync(errorLog).length;
     const busy = state('billing-blue', tls({ listen: { http, https: blockedPort, address: '127.0.0.1' } }));
     await expect(nginx.apply(busy)).rejects.toThrow(
       /nginx kept its previous configuration \(a port it listens on is in use[\s\S]*bind\(\) to 127\.0\.0\.1:\d+ failed/,
+    );
+    // The master goes on retrying the bind for a few seconds after the apply has given up on it,
+    // logging each failure: whatever is applied next must not meet those. Wait until it stops.
+    await vi.waitFor(
+      () => expect(readFileSync(errorLog).subarray(logFrom).toString()).toContain('still could not bind()'),
+      { timeout: 10_000, interval: 100 },
     );
     expect(readFileSync(conf, 'utf8')).toBe(before);
     expect(await nginx.masterPid()).toBe(firstPid);
@@ -313,9 +335,16 @@ describe('nginx applied on a host', () => {
   });
 
   it('stops the master', async () => {
-    expect(await nginx.stop()).toBe(true);
-    expect(isRunning(firstPid)).toBe(false);
-    expect(await nginx.masterPid()).toBeUndefined();
-    expect(await nginx.stop()).toBe(false);
+    const own = {
+      ...state('billing-blue'),
+      prefix: stoppable.paths.prefix,
+      listen: { http: await freePort(), address: '127.0.0.1' },
+      accessLog: join(dir, 'logs', 'stoppable-access.log'),
+    };
+    const { pid } = await stoppable.apply(own);
+    expect(await stoppable.stop()).toBe(true);
+    expect(isRunning(pid)).toBe(false);
+    expect(await stoppable.masterPid()).toBeUndefined();
+    expect(await stoppable.stop()).toBe(false);
   });
 });
