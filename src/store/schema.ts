@@ -153,6 +153,29 @@ export interface SessionTable {
   expires_at: number;
 }
 
+export interface DeployLockTable {
+  environment: string;
+  /** The deploy job holding it. */
+  run_id: number;
+  /** Who: the lease owner of the process that took it (instance, host, pid). */
+  owner: string;
+  /** The person or trigger behind the deploy, for the message a refused deploy shows. */
+  actor: string;
+  acquired_at: number;
+}
+
+export interface HostReleaseTable {
+  environment: string;
+  host: string;
+  package: string;
+  release: string;
+  /** The CI run whose artifact it is. */
+  source_run: number;
+  /** The deploy job that put it there. */
+  deploy_run: number;
+  since: number;
+}
+
 export interface Database {
   runs: RunTable;
   steps: StepTable;
@@ -165,6 +188,8 @@ export interface Database {
   audit_log: AuditTable;
   notification_attempts: NotificationAttemptTable;
   sessions: SessionTable;
+  deploy_locks: DeployLockTable;
+  host_releases: HostReleaseTable;
 }
 
 /** Appended to, never edited: the store's user_version says how many have run. */
@@ -223,4 +248,11 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE runs ADD COLUMN lease_owner TEXT;
    ALTER TABLE runs ADD COLUMN lease_expires_at INTEGER;`,
   "ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'ci';",
+  `CREATE TABLE deploy_locks (
+     environment TEXT PRIMARY KEY, run_id INTEGER NOT NULL, owner TEXT NOT NULL, actor TEXT NOT NULL,
+     acquired_at INTEGER NOT NULL);
+   CREATE TABLE host_releases (
+     environment TEXT NOT NULL, host TEXT NOT NULL, package TEXT NOT NULL, release TEXT NOT NULL,
+     source_run INTEGER NOT NULL, deploy_run INTEGER NOT NULL, since INTEGER NOT NULL,
+     PRIMARY KEY (environment, host, package));`,
 ];

@@ -10,6 +10,8 @@ import { AuditLog } from './audit.js';
 import { CacheEntries } from './cache-entries.js';
 import { type Connection, openDatabase } from './database.js';
 import { Deliveries } from './deliveries.js';
+import { DeployLocks } from './deploy-locks.js';
+import { HostReleases } from './host-releases.js';
 import { NotificationAttempts } from './notification-attempts.js';
 import { type RunDetail, readRunDetail } from './run-detail.js';
 import { Runs } from './runs.js';
@@ -38,6 +40,10 @@ export class Store {
   readonly sessions: Sessions;
   readonly audit: AuditLog;
   readonly notifications: NotificationAttempts;
+  /** One deploy at a time per environment. */
+  readonly deployLocks: DeployLocks;
+  /** What each host of each environment runs. */
+  readonly hostReleases: HostReleases;
   private readonly connection: Connection;
 
   constructor(file: string) {
@@ -53,6 +59,8 @@ export class Store {
     this.sessions = new Sessions(this.connection);
     this.audit = new AuditLog(this.connection);
     this.notifications = new NotificationAttempts(this.connection);
+    this.deployLocks = new DeployLocks(this.connection);
+    this.hostReleases = new HostReleases(this.connection);
   }
 
   static open(home: string): Store {
