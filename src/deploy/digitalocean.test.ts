@@ -229,11 +229,19 @@ describe('DigitalOcean inventory', () => {
     api.rateLimitNext(1, 30);
     const controller = new AbortController();
     const reason = new Error('deploy cancelled');
-    setTimeout(() => controller.abort(reason), 100);
+    // Aborted once the wait for the reset has begun, not after a guess at when that will be.
+    const clock: Clock = {
+      now: () => systemClock.now(),
+      sleep: (ms, signal) => {
+        const waiting = systemClock.sleep(ms, signal);
+        controller.abort(reason);
+        return waiting;
+      },
+    };
     const started = Date.now();
-    await expect(digitalOceanHosts(inventory(), { api: api.url, signal: controller.signal })).rejects.toBe(
-      reason,
-    );
+    await expect(
+      digitalOceanHosts(inventory(), { api: api.url, signal: controller.signal, clock }),
+    ).rejects.toBe(reason);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(api.requests).toHaveLength(1);
   });
