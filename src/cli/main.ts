@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.js';
 import { WaggleError } from '../errors.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDeploy } from './commands/deploy.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerHooks } from './commands/hooks.js';
 import { registerInit } from './commands/init.js';
@@ -43,6 +44,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerHooks(program);
   registerRun(program, setExit);
   registerRuns(program, setExit);
+  registerDeploy(program, setExit);
   registerDemo(program, setExit);
   registerServe(program);
   registerTokens(program);

@@ -234,6 +234,20 @@ export class Runs {
   }
 
   /** The newest passed run of a branch at another commit: what "changed since" is measured from. */
+  /** The newest CI run of the branch that passed: what a deploy takes when told no run. */
+  newestPassed(repo: string, branch: string): Promise<Run | undefined> {
+    return this.connection.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('repo', '=', repo)
+      .where('branch', '=', branch)
+      .where('kind', '=', 'ci')
+      .where('status', '=', 'passed')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
   lastPassed(repo: string, branch: string, exceptSha: string): Promise<Run | undefined> {
     return this.connection.db
       .selectFrom('runs')
