@@ -1,7 +1,8 @@
 /**
  * GitHub commit status: POST {apiUrl}/repos/{owner}/{repo}/statuses/{sha}, the REST endpoint
  * behind the check mark next to a commit. One `context` per project (`waggle/<project>`), so each
- * event of a run updates the same line on the commit rather than adding one.
+ * event of a run updates the same line on the commit rather than adding one; a deploy has a line
+ * of its own per environment (`waggle/<project>/staging`).
  */
 import { type Channel, DeliveryError, required } from './channel.js';
 import { truncate } from './facts.js';
@@ -43,6 +44,6 @@ export function commitStatus(n: Notification): {
     ...(n.url ? { target_url: n.url } : {}),
     // The title leads with "[project]", which the context already says.
     description: truncate(n.title.replace(/^\[[^\]]*\]\s*/, ''), DESCRIPTION_CHARS),
-    context: `waggle/${n.project}`,
+    context: n.environment ? `waggle/${n.project}/${n.environment}` : `waggle/${n.project}`,
   };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Redactor } from '../exec/redact.js';
 import type { RunSummary } from '../pipeline/summary.js';
 import type { RunStatus } from '../store/schema.js';
-import { redactNotification, runNotification } from './notification.js';
+import { deployEnvironment, redactNotification, runNotification } from './notification.js';
 
 const run = {
   id: 42,
@@ -118,5 +118,35 @@ describe('redactNotification', () => {
     expect(clean.failedTests[0]?.message).toBe('connect to mongodb://admin:[REDACTED]@db failed');
     expect(clean.commitMessage).toBe('oops, committed [REDACTED]');
     expect(clean.durationSeconds).toBe(83.4);
+  });
+});
+
+describe('notifications of a deploy', () => {
+  const deploy = {
+    id: 9,
+    repo: 'hivenue/app',
+    branch: 'riipen',
+    sha: 'abcdef1234567',
+    author: 'nassim',
+    message: 'billing: retry payments',
+    kind: 'deploy',
+    options: JSON.stringify({ environment: 'staging', sourceRun: 4 }),
+  };
+
+  it('names the environment in the title and the notification', () => {
+    const finished = runNotification(summary('passed'), deploy, 'hivenue', 'deploy.succeeded');
+    expect(finished).toMatchObject({ state: 'success', environment: 'staging' });
+    expect(finished.title).toBe('[hivenue] Deploy 9 to staging succeeded (riipen, abcdef1)');
+    expect(runNotification(summary('failed'), deploy, 'hivenue', 'deploy.failed').title).toBe(
+      '[hivenue] Deploy 9 to staging failed (riipen, abcdef1)',
+    );
+    expect(runNotification(summary('running'), deploy, 'hivenue', 'deploy.started').state).toBe('pending');
+  });
+
+  it('leaves a CI run without an environment', () => {
+    expect(deployEnvironment({ kind: 'ci', options: '{}' })).toBeUndefined();
+    expect(
+      runNotification(summary('passed'), { ...deploy, kind: 'ci' }, 'hivenue', 'run.succeeded').environment,
+    ).toBeUndefined();
   });
 });

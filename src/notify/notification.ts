@@ -35,6 +35,8 @@ export interface Notification {
   durationSeconds?: number;
   /** Link to the run's page. */
   url?: string;
+  /** The environment a deploy went to; absent for a CI run. */
+  environment?: string;
 }
 
 /** The run row's fields a notification needs (a store `Run` fits). */
@@ -45,6 +47,16 @@ export interface RunFacts {
   sha: string;
   author: string;
   message: string;
+  /** 'ci', or 'deploy' with its environment in options. */
+  kind?: string;
+  options?: string | null;
+}
+
+/** The environment of a deploy job; undefined for a CI run. */
+export function deployEnvironment(run: Pick<RunFacts, 'kind' | 'options'>): string | undefined {
+  if (run.kind !== 'deploy') return undefined;
+  const environment = (JSON.parse(run.options ?? '{}') as { environment?: unknown }).environment;
+  return typeof environment === 'string' ? environment : undefined;
 }
 
 /** The notification of a CI run that started or finished. */
@@ -75,6 +87,7 @@ export function runNotification(
     commitMessage: run.message,
     state,
     title: runTitle(project, run, summary, state),
+    ...(deployEnvironment(run) ? { environment: deployEnvironment(run) } : {}),
     failedTests: summary.failedTests.map(({ package: pkg, suite, name, message }) => ({
       package: pkg,
       suite,
@@ -89,7 +102,7 @@ export function runNotification(
 }
 
 function runState(summary: RunSummary, event: EventName): NotificationState {
-  if (event === 'run.started') return 'pending';
+  if (event === 'run.started' || event === 'deploy.started') return 'pending';
   switch (summary.status) {
     case 'passed':
       return 'success';
@@ -116,6 +129,9 @@ function runTitle(project: string, run: RunFacts, summary: RunSummary, state: No
   const failed = summary.failedTests.length;
   const count =
     state === 'failure' && failed > 0 ? `: ${failed} ${failed === 1 ? 'test' : 'tests'} failed` : '';
+  const environment = deployEnvironment(run);
+  if (environment)
+    return `[${project}] Deploy ${run.id} to ${environment} ${outcome === 'passed' ? 'succeeded' : outcome} (${run.branch}, ${run.sha.slice(0, 7)})`;
   return `[${project}] Run ${run.id} ${outcome} on ${run.branch} (${run.sha.slice(0, 7)})${count}`;
 }
 

@@ -8,7 +8,7 @@ import { Redactor } from '../exec/redact.js';
 import type { RunSummary } from '../pipeline/summary.js';
 import type { Run, Store } from '../store/store.js';
 import { type DispatchOptions, dispatch } from './dispatch.js';
-import { runNotification } from './notification.js';
+import { deployEnvironment, runNotification } from './notification.js';
 
 export interface RunNotifierOptions {
   store: Store;
@@ -23,17 +23,21 @@ export class RunNotifier {
   constructor(private readonly options: RunNotifierOptions) {}
 
   started(run: Run): Promise<void> {
-    return this.notify(run, 'run.started', startedSummary(run));
+    return this.notify(run, deployEnvironment(run) ? 'deploy.started' : 'run.started', startedSummary(run));
   }
 
   async finished(run: Run, summary: RunSummary | undefined): Promise<void> {
     // Cancelled and superseded runs judged nothing: nobody needs to hear about them.
     if (run.status !== 'passed' && run.status !== 'failed') return;
-    await this.notify(
-      run,
-      run.status === 'passed' ? 'run.succeeded' : 'run.failed',
-      summary ?? startedSummary(run),
-    );
+    const passed = run.status === 'passed';
+    const event = deployEnvironment(run)
+      ? passed
+        ? 'deploy.succeeded'
+        : 'deploy.failed'
+      : passed
+        ? 'run.succeeded'
+        : 'run.failed';
+    await this.notify(run, event, summary ?? startedSummary(run));
   }
 
   private async notify(run: Run, event: EventName, summary: RunSummary): Promise<void> {
