@@ -30,6 +30,7 @@ describe('jobs side by side', () => {
     supersededByNewer: false,
     afterCrash: 'resume',
     lane: (job) => `environment:${job.branch}`,
+    collapseQueued: true,
     run: (job, signal) =>
       new Promise((resolve) => {
         started.push(job.id);
@@ -115,8 +116,14 @@ describe('jobs side by side', () => {
     await vi.waitFor(() => expect(started).toEqual([staging, production]));
     expect(await status(stagingAgain)).toBe('queued');
 
+    // Waiting jobs of a lane collapse to the newest; the one at work is left alone.
+    const newest = await job('staging');
+    expect(await status(stagingAgain)).toBe('cancelled');
+    expect((await store.runs.get(stagingAgain))?.error).toBe(`superseded by run ${newest}`);
+    expect(await status(staging)).toBe('running');
+
     release.get(staging)?.();
-    await vi.waitFor(() => expect(started).toEqual([staging, production, stagingAgain]));
+    await vi.waitFor(() => expect(started).toEqual([staging, production, newest]));
     expect(await status(staging)).toBe('passed');
     expect(await status(production)).toBe('running');
   });

@@ -83,6 +83,7 @@ export function deployKind(deps: DeployJobDeps): JobKind {
     supersededByNewer: false,
     afterCrash: 'resume',
     lane: (job) => `deploy:${deployOptionsOf(job).environment}`,
+    collapseQueued: true,
     run: (job, signal) => executeDeploy(deps, job, signal),
   };
 }

@@ -14,6 +14,11 @@ export interface JobKind {
    * so two environments deploy at once). Default: one lane for the whole kind.
    */
   lane?(job: Run): string;
+  /**
+   * A newer job of the lane cancels the ones still waiting in it (pending deploys to one
+   * environment collapse to the newest), never the one at work.
+   */
+  collapseQueued?: boolean;
   /** Does the job to its end; throws when it failed, and stops when the signal aborts. */
   run(job: Run, signal: AbortSignal): Promise<'passed' | 'failed'>;
 }

@@ -127,6 +127,18 @@ export class JobQueue {
   async queued(runId: number): Promise<void> {
     const run = await this.deps.store.runs.get(runId);
     if (!run) return;
+    if (this.deps.kinds?.[run.kind]?.collapseQueued) {
+      const lane = this.laneOf(run);
+      const waiting = (await this.deps.store.runs.queued()).filter(
+        (other) => other.id < run.id && other.kind === run.kind && this.laneOf(other) === lane,
+      );
+      const collapsed = await this.deps.store.runs.supersedeQueuedIds(
+        waiting.map((other) => other.id),
+        run.id,
+      );
+      for (const id of collapsed) this.ended(id, 'cancelled');
+      if (collapsed.length > 0) this.deps.log?.(`runs ${collapsed.join(', ')} superseded by run ${run.id}`);
+    }
     // Only jobs of a kind that yields to a newer one are superseded, and only by their own kind.
     if (!this.rulesOf(run).supersededByNewer) return this.wake();
     const superseded = await this.deps.store.runs.supersedeQueued(run.repo, run.branch, run.id, run.kind);

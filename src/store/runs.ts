@@ -221,6 +221,19 @@ export class Runs {
     return rows.map((row) => row.id);
   }
 
+  /** These runs, if still queued, are superseded by `newer`; returns the ids it ended. */
+  async supersedeQueuedIds(ids: readonly number[], newer: number): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.connection.db
+      .updateTable('runs')
+      .set({ status: 'cancelled', finished_at: Date.now(), error: `superseded by run ${newer}` })
+      .where('id', 'in', [...ids])
+      .where('status', '=', 'queued')
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
   /** Any run of this branch at this commit, whatever became of it (for polling missed pushes). */
   forCommit(repo: string, branch: string, sha: string): Promise<Run | undefined> {
     return this.connection.db
