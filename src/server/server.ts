@@ -11,6 +11,8 @@ import { refuseOversized } from '../config/read.js';
 import type { Config } from '../config/schema.js';
 import { secretValues } from '../config/secrets.js';
 import { parseDuration } from '../config/units.js';
+import { deployAfterCi } from '../deploy/deploy-after-ci.js';
+import { DEPLOY_KIND, deployKind } from '../deploy/deploy-job.js';
 import { Redactor } from '../exec/redact.js';
 import { RunNotifications } from '../notify/run-notifications.js';
 import { RunNotifier } from '../notify/run-notifier.js';
@@ -18,6 +20,7 @@ import { EventStream } from '../pipeline/event-stream.js';
 import type { JobKind } from '../pipeline/job-kind.js';
 import { JobQueue } from '../pipeline/job-queue.js';
 import type { LeaseTiming } from '../pipeline/lease-keeper.js';
+import type { RunEvent } from '../pipeline/run-recorder.js';
 import type { Store } from '../store/store.js';
 import { CommitSnapshot } from '../workspace/commit-snapshot.js';
 import { gitRoot } from '../workspace/git.js';
@@ -90,6 +93,7 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
   const notifications = new RunNotifications(store, notifier, (message) => app.log.warn(message));
   const events = new EventStream((error) => app.log.error({ err: error }, 'an event subscriber failed'));
   events.subscribe(notifications.onEvent);
+  const publish = (event: RunEvent) => events.publish(event);
   const queue = new JobQueue({
     store,
     home: options.home,
@@ -98,7 +102,19 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
     workers: config.server.workers,
     lease: options.lease,
     clock: options.clock,
-    kinds: options.kinds,
+    kinds: {
+      // Deploys run under the server's own waggle.yml: hosts and secrets are not a push's to choose.
+      [DEPLOY_KIND]: deployKind({
+        store,
+        home: options.home,
+        config,
+        configDir: dirname(configFile),
+        env,
+        actor: 'waggle server',
+        onEvent: publish,
+      }),
+      ...options.kinds,
+    },
     loadCommit: async (run, signal) => {
       await mirror.update(run.sha, signal);
       // A commit runs under its own waggle.yml; one without it, under the server's.
@@ -111,9 +127,17 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
       }
       return { config: own, configDir: dirname(configPath).replace(/^\.$/, '') };
     },
-    onEvent: (event) => events.publish(event),
+    onEvent: publish,
     log: (message) => app.log.info(message),
   });
+  events.subscribe(
+    deployAfterCi({
+      store,
+      config,
+      queued: (runId) => queue.queued(runId),
+      log: (message) => app.log.info(message),
+    }),
+  );
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.register(githubWebhook, {
