@@ -348,6 +348,18 @@ const environment = z.strictObject({
   e2e: z
     .strictObject({
       path: relativePath('Folder of the Playwright project, relative to the repository root.', 'repository'),
+      run: command
+        .default('npx playwright test')
+        .describe(
+          "Command that runs the suite in that folder against BASE_URL (the environment's URL); Cypress works through a command that writes JUnit.",
+        ),
+      junit: relativePath('JUnit XML the suite writes, relative to its folder.', 'package').default(
+        'reports/junit.xml',
+      ),
+      evidence: relativePath(
+        'Folder of screenshots and traces of failed tests, relative to the suite folder; kept as an artifact of the deploy.',
+        'package',
+      ).default('reports/artifacts'),
       timeout: duration('Longest the e2e suite may run.').default('15m'),
     })
     .optional()

@@ -8,7 +8,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { interpolate, secretValues } from '../config/secrets.js';
 import { parseDuration } from '../config/units.js';
@@ -22,6 +22,8 @@ import type { Step, StepContext, StepOutcome } from '../pipeline/step.js';
 import { RunTally } from '../pipeline/summary.js';
 import type { HostNginxOptions } from '../router/nginx.js';
 import type { Run, Store } from '../store/store.js';
+import { gitRoot } from '../workspace/git.js';
+import { e2eStep } from './e2e-step.js';
 import { type DeployArtifact, deployEnvironment } from './environment-deploy.js';
 import { resolveHosts } from './inventory.js';
 import { backupDatabase, pingDatabase, runMigrations } from './mongo-tasks.js';
@@ -101,6 +103,9 @@ async function executeDeploy(
   const redactor = new Redactor().add(...secretValues(config, deps.env));
   let hosts: HostTransport[] = [];
   let locked = false;
+  let deployedTo: string | undefined;
+  const recorder = new RunRecorder(store, job.id, deps.onEvent);
+  const tally = new RunTally();
 
   const step = (
     key: string,
@@ -207,12 +212,33 @@ async function executeDeploy(
           since: now,
         });
       context.log(`${name} runs ${outcome.release}: ${outcome.url}`);
+      deployedTo = outcome.url;
       return { status: 'passed', detail: outcome.url };
     }),
+    ...(environment.e2e
+      ? [
+          e2eStep({
+            job,
+            home: deps.home,
+            e2e: environment.e2e,
+            configDir: relative(gitRoot(deps.configDir) ?? deps.configDir, deps.configDir),
+            url: () => deployedTo,
+            serverEnv: deps.env,
+            redactor,
+            needs: ['deploy'],
+            cases: async (step, cases) => {
+              tally.testCases('e2e', cases);
+              await recorder.testCases(step, 'e2e', cases);
+            },
+            evidence: async (step, artifact) => {
+              tally.artifact(artifact);
+              await recorder.artifact(step, artifact);
+            },
+          }),
+        ]
+      : []),
   ];
 
-  const recorder = new RunRecorder(store, job.id, deps.onEvent);
-  const tally = new RunTally();
   tally.planned(steps);
   await recorder.start(steps, { affected: [] });
   try {

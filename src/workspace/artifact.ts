@@ -30,7 +30,8 @@ export const MANIFEST_FILE = 'waggle-manifest.json';
 export interface ArtifactManifest {
   package: string;
   version: string;
-  kind: 'service' | 'site';
+  /** What it holds: a deployable package, or the screenshots and traces of failed end-to-end tests. */
+  kind: 'service' | 'site' | 'evidence';
   commit: string;
   cacheKey: string;
   node: { version: string; abi: string };

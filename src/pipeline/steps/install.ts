@@ -24,9 +24,7 @@ export function installStep(input: CiPlanInput, root: string, run: RunCommand): 
         );
         return { status: 'failed', detail: 'no package-lock.json' };
       }
-      const key = sha256(
-        `${readFileSync(lockfile, 'utf8')}\n${process.version}\n${process.platform}-${process.arch}`,
-      );
+      const key = installKey(lockfile);
       const modules = new TreeCache(join(input.home, 'cache', 'node_modules'));
       if (!input.fresh && (await modules.restore(key, root, { link: true }))) {
         context.log(`node_modules restored for lockfile ${key.slice(0, 12)}`);
@@ -45,4 +43,9 @@ export function installStep(input: CiPlanInput, root: string, run: RunCommand): 
       return { status: 'passed' };
     },
   };
+}
+
+/** The node_modules cache key: the lockfile, and the Node that installs from it. */
+export function installKey(lockfile: string): string {
+  return sha256(`${readFileSync(lockfile, 'utf8')}\n${process.version}\n${process.platform}-${process.arch}`);
 }

@@ -83,12 +83,12 @@ export function judge(
   return { status: 'passed', detail: `${cases.length} tests` };
 }
 
-function readCases(junit: string): TestCase[] {
+export function readCases(junit: string): TestCase[] {
   return existsSync(junit) && statSync(junit).isFile() ? parseJUnit(readFileSync(junit, 'utf8')) : [];
 }
 
 /** Names come from the pushed code as much as messages do: a test may be named after a secret. */
-function redactCase(c: TestCase, redactor: Redactor, suite: Pick<SuiteConfig, 'name'>): TestCase {
+export function redactCase(c: TestCase, redactor: Redactor, suite: Pick<SuiteConfig, 'name'>): TestCase {
   const redact = (text: string) => redactor.redact(text);
   return {
     ...c,

@@ -1,0 +1,149 @@
+/**
+ * End-to-end tests of an environment just deployed: the commit's suite (Playwright by default)
+ * run from a fresh checkout against the environment's URL, in Debian's Chromium. Its JUnit cases
+ * are kept like unit tests; a suite that counted none did not pass; the screenshots and traces of
+ * failures are kept as an artifact of the deploy.
+ */
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tar from 'tar';
+import type { EnvironmentConfig } from '../config/schema.js';
+import { parseDuration } from '../config/units.js';
+import { toArgv } from '../exec/argv.js';
+import type { Redactor } from '../exec/redact.js';
+import { prepareRunHome, stepEnvironment } from '../exec/step-env.js';
+import type { Step, StepOutcome } from '../pipeline/step.js';
+import { installKey } from '../pipeline/steps/install.js';
+import { commandRunner, describeExit } from '../pipeline/steps/run-command.js';
+import { judge, readCases, redactCase } from '../pipeline/steps/test.js';
+import type { TestCase } from '../reports/junit.js';
+import type { Run } from '../store/store.js';
+import { type Artifact, hashFile, listFiles } from '../workspace/artifact.js';
+import { resolveInside } from '../workspace/inside.js';
+import { TreeCache } from '../workspace/tree-cache.js';
+
+export interface E2eInput {
+  job: Run;
+  home: string;
+  e2e: NonNullable<EnvironmentConfig['e2e']>;
+  /** Where waggle.yml sits in the repository ('' at its root): e2e.path starts there. */
+  configDir: string;
+  /** The URL the deploy step found; asked for when the suite starts. */
+  url: () => string | undefined;
+  serverEnv: NodeJS.ProcessEnv;
+  redactor: Redactor;
+  cases: (step: Step, cases: TestCase[]) => Promise<void>;
+  evidence: (step: Step, artifact: Artifact) => Promise<void>;
+  needs: string[];
+}
+
+const CHROMIUM = '/usr/bin/chromium';
+
+export function e2eStep(input: E2eInput): Step {
+  const { job, home, e2e } = input;
+  const workspace = join(home, 'workspaces', String(job.id));
+  const step: Step = {
+    key: 'e2e',
+    stage: 'e2e',
+    name: 'e2e',
+    needs: input.needs,
+    async run(context): Promise<StepOutcome> {
+      const url = input.url();
+      if (!url) return { status: 'skipped', detail: 'nothing was deployed' };
+      const runHome = join(home, 'workspaces', `${job.id}.home`);
+      prepareRunHome(runHome, input.serverEnv);
+      const root = join(workspace, input.configDir);
+      const env = (binPaths: string[]) => ({
+        ...stepEnvironment({
+          serverEnv: input.serverEnv,
+          home: runHome,
+          npmCache: join(home, 'cache', 'npm'),
+          run: { runId: job.id, sha: job.sha, branch: job.branch },
+          binPaths,
+        }),
+        BASE_URL: url,
+        CHROMIUM_PATH: input.serverEnv.CHROMIUM_PATH ?? CHROMIUM,
+        PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
+      });
+      const run = commandRunner(() => env([join(root, 'node_modules', '.bin')]), input.redactor);
+
+      rmSync(workspace, { recursive: true, force: true });
+      const clone: [string[], string][] = [
+        [['git', 'clone', '--quiet', '--no-checkout', '--', job.repo, workspace], home],
+        [['git', 'checkout', '--quiet', '--detach', job.sha], workspace],
+      ];
+      for (const [argv, cwd] of clone) {
+        const result = await run(context, argv, cwd);
+        if (result.exitCode !== 0)
+          return { status: 'failed', detail: `git ${argv[1]}: ${describeExit(result)}` };
+      }
+      const lockfile = join(root, 'package-lock.json');
+      const modules = new TreeCache(join(home, 'cache', 'node_modules'));
+      if (existsSync(lockfile) && (await modules.restore(installKey(lockfile), root, { link: true }))) {
+        context.log('node_modules restored from the run that was deployed');
+      } else {
+        const install = await run(context, ['npm', 'ci', '--no-audit', '--no-fund'], root, {
+          timeoutMs: 20 * 60_000,
+        });
+        if (install.exitCode !== 0) return { status: 'failed', detail: `npm ci: ${describeExit(install)}` };
+      }
+
+      const suite = resolveInside(root, e2e.path);
+      const junit = resolveInside(suite, e2e.junit);
+      rmSync(junit, { force: true });
+      context.log(`testing ${url}`);
+      const result = await run(context, toArgv(e2e.run), suite, { timeoutMs: parseDuration(e2e.timeout) });
+      const cases = readCases(junit).map((c) => redactCase(c, input.redactor, { name: 'e2e' }));
+      await input.cases(step, cases);
+      const evidence = await packEvidence(resolveInside(suite, e2e.evidence), home, job.id);
+      if (evidence) {
+        await input.evidence(step, evidence);
+        context.log(`screenshots and traces kept: ${evidence.file}`);
+      }
+      const outcome = judge({ junit: e2e.junit }, result.exitCode === 0, cases);
+      if (outcome.status === 'failed') {
+        if (outcome.help) context.log(outcome.help, 'stderr');
+        return {
+          status: 'failed',
+          exitCode: result.exitCode,
+          detail: outcome.detail ?? describeExit(result),
+        };
+      }
+      return { status: 'passed', exitCode: 0, detail: outcome.detail };
+    },
+  };
+  return step;
+}
+
+/** The suite's evidence folder as one tarball beside the artifacts, when it holds anything. */
+async function packEvidence(folder: string, home: string, runId: number): Promise<Artifact | undefined> {
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) return undefined;
+  const files = listFiles(folder).sort();
+  if (files.length === 0) return undefined;
+  const outDir = join(home, 'artifacts');
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, `e2e-run${runId}.tgz`);
+  await tar.create({ gzip: true, file, cwd: folder, portable: true }, files);
+  const sha256 = await hashFile(file);
+  return {
+    package: 'e2e',
+    file,
+    sha256,
+    size: statSync(file).size,
+    manifest: {
+      package: 'e2e',
+      version: '0.0.0',
+      kind: 'evidence',
+      commit: '',
+      cacheKey: `e2e-run${runId}`,
+      node: { version: process.version, abi: process.versions.modules },
+      files: await Promise.all(
+        files.map(async (path) => ({
+          path,
+          size: statSync(join(folder, path)).size,
+          sha256: await hashFile(join(folder, path)),
+        })),
+      ),
+    },
+  };
+}
