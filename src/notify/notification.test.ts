@@ -150,3 +150,31 @@ describe('notifications of a deploy', () => {
     ).toBeUndefined();
   });
 });
+
+describe('notifications of end-to-end tests after a deploy', () => {
+  const deploy = {
+    id: 12,
+    repo: 'hivenue/app',
+    branch: 'riipen',
+    sha: 'abcdef1234567',
+    author: 'nassim',
+    message: 'front-end: new footer',
+    kind: 'deploy',
+    options: JSON.stringify({ environment: 'staging', sourceRun: 11 }),
+  };
+  const failing = summary('failed', [
+    { package: 'e2e', suite: 'home', name: 'shows the release', file: null, message: 'expected footer' },
+  ]);
+
+  it('tells the deploy as succeeded and the suite as failed, naming the failing test', () => {
+    expect(runNotification(failing, deploy, 'hivenue', 'deploy.succeeded').state).toBe('success');
+    const e2e = runNotification(failing, deploy, 'hivenue', 'e2e.failed');
+    expect(e2e).toMatchObject({ state: 'failure', environment: 'staging' });
+    expect(e2e.title).toBe(
+      '[hivenue] End-to-end tests of staging failed after deploy 12 (abcdef1): 1 test failed',
+    );
+    expect(e2e.failedTests).toEqual([
+      { package: 'e2e', suite: 'home', name: 'shows the release', message: 'expected footer' },
+    ]);
+  });
+});

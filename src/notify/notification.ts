@@ -86,7 +86,9 @@ export function runNotification(
     author: run.author,
     commitMessage: run.message,
     state,
-    title: runTitle(project, run, summary, state),
+    title: event.startsWith('e2e.')
+      ? e2eTitle(project, run, summary, state)
+      : runTitle(project, run, summary, state),
     ...(deployEnvironment(run) ? { environment: deployEnvironment(run) } : {}),
     failedTests: summary.failedTests.map(({ package: pkg, suite, name, message }) => ({
       package: pkg,
@@ -103,6 +105,9 @@ export function runNotification(
 
 function runState(summary: RunSummary, event: EventName): NotificationState {
   if (event === 'run.started' || event === 'deploy.started') return 'pending';
+  // A deploy that moved the release succeeded even when the suite after it failed.
+  if (event === 'deploy.succeeded' || event === 'e2e.passed') return 'success';
+  if (event === 'deploy.failed' || event === 'e2e.failed') return 'failure';
   switch (summary.status) {
     case 'passed':
       return 'success';
@@ -115,6 +120,12 @@ function runState(summary: RunSummary, event: EventName): NotificationState {
       // Cancelled or interrupted: nothing was judged, so it is not the code's failure.
       return 'error';
   }
+}
+
+function e2eTitle(project: string, run: RunFacts, summary: RunSummary, state: NotificationState): string {
+  const failed = summary.failedTests.length;
+  const count = failed > 0 ? `: ${failed} ${failed === 1 ? 'test' : 'tests'} failed` : '';
+  return `[${project}] End-to-end tests of ${deployEnvironment(run)} ${state === 'success' ? 'passed' : 'failed'} after deploy ${run.id} (${run.sha.slice(0, 7)})${count}`;
 }
 
 function runTitle(project: string, run: RunFacts, summary: RunSummary, state: NotificationState): string {

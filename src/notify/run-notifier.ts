@@ -29,15 +29,8 @@ export class RunNotifier {
   async finished(run: Run, summary: RunSummary | undefined): Promise<void> {
     // Cancelled and superseded runs judged nothing: nobody needs to hear about them.
     if (run.status !== 'passed' && run.status !== 'failed') return;
-    const passed = run.status === 'passed';
-    const event = deployEnvironment(run)
-      ? passed
-        ? 'deploy.succeeded'
-        : 'deploy.failed'
-      : passed
-        ? 'run.succeeded'
-        : 'run.failed';
-    await this.notify(run, event, summary ?? startedSummary(run));
+    const told = summary ?? startedSummary(run);
+    for (const event of finishedEvents(run, told)) await this.notify(run, event, told);
   }
 
   private async notify(run: Run, event: EventName, summary: RunSummary): Promise<void> {
@@ -65,6 +58,24 @@ export class RunNotifier {
       },
     });
   }
+}
+
+/**
+ * A CI run passed or failed. A deploy succeeded or failed; when it succeeded and its end-to-end
+ * tests ran, they passed or failed too (a deploy whose suite failed still moved the release).
+ */
+function finishedEvents(run: Run, summary: RunSummary): EventName[] {
+  const passed = run.status === 'passed';
+  if (!deployEnvironment(run)) return [passed ? 'run.succeeded' : 'run.failed'];
+  const stageOf = (name: string) => summary.stages.find((stage) => stage.name === name)?.status;
+  const moved = summary.stages.some(
+    (stage) => (stage.name === 'staging' || stage.name === 'production') && stage.status === 'passed',
+  );
+  if (!moved) return ['deploy.failed'];
+  const e2e = stageOf('e2e');
+  if (e2e === 'passed') return ['deploy.succeeded', 'e2e.passed'];
+  if (e2e === 'failed') return ['deploy.succeeded', 'e2e.failed'];
+  return [passed ? 'deploy.succeeded' : 'deploy.failed'];
 }
 
 /** What is known of a run before it has results. */
