@@ -1,6 +1,7 @@
 /**
- * The dashboard in a real Chromium against a real server: sign-in, the runs list, a pushed run
- * followed live, escaping of commit text, roles, CSRF, and the security headers.
+ * The dashboard in a real Chromium against a real server: sign-in, the runs list, the
+ * environments, a pushed run followed live, escaping of commit text, roles, CSRF, and the
+ * security headers.
  */
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -139,6 +140,18 @@ describe('the dashboard in a browser', () => {
     expect(page.url()).toBe(`${server.url}/`);
     const audit = await server.store.audit.recent(500);
     expect(audit).toContainEqual(expect.objectContaining({ actor: 'viewer-1', action: 'dashboard.login' }));
+    await page.context().close();
+  });
+
+  it('leads from the runs to the environments, which say how to add one when there are none', async () => {
+    const { server, viewer } = empty;
+    const page = await signIn(viewer, server.url);
+    await Promise.all([
+      page.waitForURL(`${server.url}/environments`),
+      page.locator('header.top').getByRole('link', { name: 'Environments' }).click(),
+    ]);
+    expect(await page.locator('h1').textContent()).toBe('Environments');
+    await page.getByText('No environments yet').waitFor();
     await page.context().close();
   });
 

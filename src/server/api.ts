@@ -1,6 +1,7 @@
 /**
  * The REST API under /api: runs, their logs (also live, as Server-Sent Events), rerun and
- * cancel. Every route needs a token; every change is written to the audit log.
+ * cancel, and what each environment runs. Every route needs a token; every change is written to
+ * the audit log.
  */
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -10,6 +11,7 @@ import type { RunEvent } from '../pipeline/run-recorder.js';
 import { ENDED } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { requires } from './access.js';
+import { type ConfiguredEnvironments, readEnvironment, readEnvironments } from './environments.js';
 import { queryLimit } from './query-limit.js';
 import { cancelRun, rerunRun } from './run-actions.js';
 
@@ -17,9 +19,14 @@ export interface ApiDeps {
   store: Store;
   queue: JobQueue;
   events: EventStream;
+  /** The server's own waggle.yml environments: listed even before their first deploy. */
+  environments: ConfiguredEnvironments;
 }
 
-export async function api(app: FastifyInstance, { store, queue, events }: ApiDeps): Promise<void> {
+export async function api(
+  app: FastifyInstance,
+  { store, queue, events, environments }: ApiDeps,
+): Promise<void> {
   const read = requires(store, 'read');
   const operate = requires(store, 'operate');
   const runId = (request: FastifyRequest) => Number((request.params as { id: string }).id);
@@ -125,6 +132,14 @@ export async function api(app: FastifyInstance, { store, queue, events }: ApiDep
     return reply
       .code(cancelled ? 202 : 409)
       .send(cancelled ? { cancelled: id } : { error: `run ${id} has already ended` });
+  });
+
+  app.get('/api/environments', { preHandler: read }, async () => readEnvironments(store, environments));
+
+  app.get('/api/environments/:name', { preHandler: read }, async (request, reply) => {
+    const { name } = request.params as { name: string };
+    const environment = await readEnvironment(store, environments, name);
+    return environment ?? reply.code(404).send({ error: `no environment ${name}` });
   });
 
   app.get('/api/audit', { preHandler: requires(store, 'admin') }, async () => store.audit.recent(500));

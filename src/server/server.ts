@@ -150,11 +150,12 @@ export async function createServer(options: ServerOptions): Promise<WaggleServer
     },
   });
 
-  await app.register(api, { store, queue, events });
+  await app.register(api, { store, queue, events, environments: config.environments });
   await app.register(dashboard, {
     store,
     queue,
     events,
+    environments: config.environments,
     secureCookies: config.server.publicUrl?.startsWith('https://') === true,
   });
   const pollMs = parseDuration(config.server.poll);

@@ -31,6 +31,7 @@ ${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${options.re
   ${
     viewer
       ? html`<a href="/">Runs</a>
+  <a href="/environments">Environments</a>
   <span class="who">${viewer.name} (${viewer.role})</span>
   ${postButton(viewer, '/logout', 'Sign out')}`
       : ''

@@ -6,6 +6,7 @@
 import formBody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDeps } from '../api.js';
+import { environmentRoutes } from './environment-routes.js';
 import { errorPage } from './error-page.js';
 import { runRoutes } from './run-routes.js';
 import { SECURITY_HEADERS } from './security-headers.js';
@@ -20,7 +21,7 @@ export type DashboardDeps = ApiDeps & {
 
 export async function dashboard(
   app: FastifyInstance,
-  { store, queue, now, secureCookies }: DashboardDeps,
+  { store, queue, environments, now, secureCookies }: DashboardDeps,
 ): Promise<void> {
   await app.register(formBody);
   app.addHook('onSend', async (request, reply, payload) => {
@@ -31,6 +32,7 @@ export async function dashboard(
   app.get('/favicon.ico', async (_request, reply) => reply.code(204).send());
   await app.register(sessionRoutes, { store, secureCookies: secureCookies === true });
   await app.register(runRoutes, { store, queue, now });
+  await app.register(environmentRoutes, { store, environments, now });
 }
 
 /**

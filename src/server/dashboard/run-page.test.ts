@@ -142,6 +142,34 @@ describe('the run page', () => {
     expect(viewer).not.toContain('/cancel');
   });
 
+  it('heads a deploy job with where it deploys and whose artifacts', () => {
+    const page = String(
+      runPage({
+        viewer: { name: 'ana', role: 'viewer' },
+        detail: detail({ id: 8, kind: 'deploy' }),
+        deploy: { environment: 'staging', sourceRun: 3 },
+        now: NOW,
+      }),
+    );
+    expect(page).toContain('<title>Deploy #8 to staging · waggle</title>');
+    expect(page).toMatch(
+      /<h1>Deploy to staging of run <a href="\/runs\/3">#3<\/a> <span class="badge failed" id="run-status">/,
+    );
+    expect(page).toContain('<dt>Environment</dt><dd><a href="/environments">staging</a></dd>');
+    const noSource = String(
+      runPage({
+        viewer: { name: 'ana', role: 'viewer' },
+        detail: detail({ id: 9, kind: 'deploy' }),
+        deploy: { environment: '<prod>' },
+        now: NOW,
+      }),
+    );
+    expect(noSource).toMatch(/<h1>Deploy to &lt;prod&gt; <span/);
+    expect(String(runPage({ viewer: { name: 'ana', role: 'viewer' }, detail: detail(), now: NOW }))).toMatch(
+      /<h1>Run #3 <span/,
+    );
+  });
+
   it('puts an error from before the first step at the top', () => {
     const page = String(
       runPage({

@@ -1,5 +1,6 @@
 /** One run: what was built, its stages and steps, the live log, tests, artifacts, notifications. */
 import type { RunDetail } from '../../store/run-detail.js';
+import type { DeployTarget } from '../environments.js';
 import { can } from '../tokens.js';
 import { isActive, isoTime, runDuration, shortSha, timeAgo } from './format.js';
 import { html, type SafeHtml } from './html.js';
@@ -10,17 +11,37 @@ import { artifactsSection, notificationsSection, stepsSection, testsSection } fr
 export interface RunPage {
   viewer: Viewer;
   detail: RunDetail;
+  /** Set when the run is a deploy job: where it deploys, and whose artifacts. */
+  deploy?: DeployTarget;
   now: number;
 }
 
-export function runPage({ viewer, detail, now }: RunPage): SafeHtml {
+export function runPage({ viewer, detail, deploy, now }: RunPage): SafeHtml {
   const { run } = detail;
   const active = isActive(run);
   return layout(
-    { title: `Run #${run.id}`, viewer, liveLog: true },
-    html`<h1>Run #${run.id} ${statusBadge(run.status, { id: 'run-status' })}</h1>
+    {
+      title: deploy ? `Deploy #${run.id} to ${deploy.environment}` : `Run #${run.id}`,
+      viewer,
+      liveLog: true,
+    },
+    html`<h1>${
+      deploy
+        ? html`Deploy to ${deploy.environment}${
+            deploy.sourceRun !== undefined
+              ? html` of run <a href="/runs/${deploy.sourceRun}">#${deploy.sourceRun}</a>`
+              : ''
+          }`
+        : html`Run #${run.id}`
+    } ${statusBadge(run.status, { id: 'run-status' })}</h1>
 ${run.error ? html`<div class="callout" role="alert"><strong>Error:</strong> ${run.error}</div>` : ''}
 <dl class="facts">
+${
+  deploy
+    ? html`<dt>Deploy job</dt><dd>#${run.id}</dd>
+  <dt>Environment</dt><dd><a href="/environments">${deploy.environment}</a></dd>`
+    : ''
+}
   <dt>Branch</dt><dd class="mono">${run.branch}</dd>
   <dt>Commit</dt><dd class="mono" title="${run.sha}">${shortSha(run.sha)} <span class="muted">${run.sha}</span></dd>
   <dt>Author</dt><dd>${run.author}</dd>

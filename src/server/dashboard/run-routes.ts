@@ -1,8 +1,10 @@
 /** The pages behind a session: the runs list, a run, and its Rerun and Cancel buttons. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DEPLOY_KIND } from '../../deploy/deploy-job.js';
 import type { JobQueue } from '../../pipeline/job-queue.js';
 import type { Store } from '../../store/store.js';
 import { type Caller, requires } from '../access.js';
+import { deployTargetOf } from '../environments.js';
 import { cancelRun, rerunRun } from '../run-actions.js';
 import { errorPage } from './error-page.js';
 import { runPage } from './run-page.js';
@@ -41,7 +43,10 @@ export async function runRoutes(app: FastifyInstance, { store, queue, now = Date
   app.get('/runs/:id', { preHandler: read }, async (request, reply) => {
     const detail = Number.isSafeInteger(runId(request)) ? await store.runDetail(runId(request)) : undefined;
     if (!detail) return noRun(request, reply);
-    return sendPage(reply, runPage({ viewer: caller(request), detail, now: now() }));
+    // The detail leaves out a run's options; a deploy job's say where it goes.
+    const run = detail.run.kind === DEPLOY_KIND ? await store.runs.get(detail.run.id) : undefined;
+    const deploy = run ? deployTargetOf(run) : undefined;
+    return sendPage(reply, runPage({ viewer: caller(request), detail, deploy, now: now() }));
   });
 
   // Answers are 303 See Other, so the browser follows with a GET and a reload does not post again.

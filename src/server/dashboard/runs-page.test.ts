@@ -59,6 +59,22 @@ describe('the runs page', () => {
     expect(page).toContain('<meta http-equiv="refresh" content="3">');
   });
 
+  it('tags a deploy job with its environment', () => {
+    const page = String(
+      runsPage({
+        viewer,
+        now: NOW,
+        runs: [
+          run({ id: 8, kind: 'deploy', options: JSON.stringify({ environment: 'staging', sourceRun: 7 }) }),
+          run({ id: 7 }),
+        ],
+      }),
+    );
+    expect(page).toContain('<tr data-run="8" data-kind="deploy">');
+    expect(page).toContain('<span class="tag">deploy to staging</span> a change');
+    expect(page).toContain('<tr data-run="7">');
+  });
+
   it('says how runs start when there are none', () => {
     expect(String(runsPage({ viewer, now: NOW, runs: [] }))).toContain('No runs yet');
   });

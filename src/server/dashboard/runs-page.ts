@@ -1,5 +1,6 @@
 /** The runs list, newest first; it reloads itself while any run is queued or running. */
 import type { Run } from '../../store/store.js';
+import { deployTargetOf } from '../environments.js';
 import { commitSubject, isActive, isoTime, runDuration, shortSha, timeAgo } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
@@ -35,13 +36,14 @@ ${going ? html`<p class="muted">Refreshing every ${RUNS_REFRESH_SECONDS}s while 
 }
 
 function runRow(run: Run, now: number): SafeHtml {
-  return html`<tr data-run="${run.id}">
+  const deploy = deployTargetOf(run);
+  return html`<tr data-run="${run.id}"${deploy ? html` data-kind="deploy"` : ''}>
     <td class="num"><a href="/runs/${run.id}">#${run.id}</a></td>
     <td>${statusBadge(run.status)}</td>
     <td class="mono">${run.branch}</td>
     <td class="mono" title="${run.sha}">${shortSha(run.sha)}</td>
     <td class="nowrap">${run.author}</td>
-    <td class="subject">${commitSubject(run.message)}</td>
+    <td class="subject">${deploy ? html`<span class="tag">deploy to ${deploy.environment}</span> ` : ''}${commitSubject(run.message)}</td>
     <td class="nowrap">${run.trigger}</td>
     <td class="num">${runDuration(run, now)}</td>
     <td class="nowrap"><time datetime="${isoTime(run.created_at)}" title="${isoTime(run.created_at)}">${timeAgo(run.created_at, now)}</time></td>

@@ -34,6 +34,9 @@ pre { margin: .3rem 0 0; padding: .6rem; background: var(--wash); border-radius:
 .badge.cached { background: #1b7c83; }
 .badge.cancelled, .badge.interrupted { background: #9a6700; }
 .badge.queued, .badge.pending, .badge.skipped { background: #6e7781; }
+.tag { display: inline-block; padding: 0 .4rem; border: 1px solid var(--line); border-radius: 4px; font-size: .75rem; color: var(--muted); white-space: nowrap; }
+section.environment dl.facts { margin-bottom: .8rem; }
+table.releases tbody th { background: #fff; color: var(--ink); font-size: .85rem; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1.2rem; margin: 0; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
