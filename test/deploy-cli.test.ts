@@ -3,47 +3,35 @@
  * (pm2, nginx on loopback), a release failing its health check leaves the old one serving, two
  * deploys at once are one too many, and the service's secret lives only in shared/.env.
  */
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LocalTransport } from '../src/deploy/local-transport.js';
-import { Pm2 } from '../src/deploy/pm2.js';
-import { HostNginx } from '../src/router/nginx.js';
 import { Store } from '../src/store/store.js';
-import { waggle } from './helpers/cli.js';
-import { freePort } from './helpers/ports.js';
-import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
+import { commitAll } from './helpers/repo.js';
+import { type ShopStaging, shopStaging } from './helpers/shop.js';
 
 const SECRET = 'pk_live_shop_secret_31337';
 
 describe('waggle deploy', () => {
+  let shop: ShopStaging;
   let dir: string;
   let repo: string;
   let host: string;
   let url: string;
-  const env = () => ({ WAGGLE_HOME: join(dir, 'home'), SHOP_PAYMENT_KEY: SECRET });
-  const run = (args: string[]) => waggle(args, { cwd: repo, env: env() });
-  const api = async () => (await fetch(`${url}/api/api/orders`)).json();
+  const run = (args: string[]) => shop.waggle(args);
+  const api = () => shop.api();
   let first: Awaited<ReturnType<typeof run>>;
   let broken: Awaited<ReturnType<typeof run>>;
   let racing: Awaited<ReturnType<typeof run>>[];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'waggle-deploy-cli-'));
-    chmodSync(dir, 0o755); // nginx's workers read the site as nobody, as under /srv
-    host = join(dir, 'host');
-    repo = repoFrom(join(FIXTURES, 'shop'));
-    const web = await freePort();
-    url = `http://127.0.0.1:${web}`;
-    const config = readFileSync(join(repo, 'waggle.yml'), 'utf8')
-      .replace('API_PORT', String(await freePort()))
-      .replace('WEB_PORT', String(web))
-      .replace('HOST_FOLDER', host)
+    shop = await shopStaging({
+      name: 'deploy-cli',
+      env: { SHOP_PAYMENT_KEY: SECRET },
       // Each deploy lasts a few seconds: long enough for a second one to meet its lock.
-      .replace('api: { PAYMENT_KEY:', 'api: { STARTUP_DELAY_MS: "2000", PAYMENT_KEY:');
-    writeFileSync(join(repo, 'waggle.yml'), config);
-    commitAll(repo, 'ports and folder of this machine');
+      config: (text) => text.replace('api: { PAYMENT_KEY:', 'api: { STARTUP_DELAY_MS: "2000", PAYMENT_KEY:'),
+    });
+    ({ dir, repo, host, url } = shop);
     expect((await run(['run', '--no-notify'])).code).toBe(0);
     first = await run(['deploy', 'staging', '--no-notify']);
     // A second deploy started while the first holds the environment's lock is refused.
@@ -65,9 +53,7 @@ describe('waggle deploy', () => {
     broken = await run(['deploy', 'staging', '--no-notify']);
   }, 240_000);
   afterAll(async () => {
-    const transport = new LocalTransport('staging-1', host);
-    await new Pm2(transport, join(host, 'shop', '.pm2')).kill();
-    await new HostNginx(transport, join(host, 'shop', 'nginx')).stop().catch(() => false);
+    await shop?.stop();
   });
 
   it("deploys the newest passed run's artifacts: the site and its API answer through nginx", async () => {
