@@ -8,6 +8,7 @@ import { registerDeploy } from './commands/deploy.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerHooks } from './commands/hooks.js';
 import { registerInit } from './commands/init.js';
+import { registerRollback } from './commands/rollback.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
@@ -45,6 +46,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerRun(program, setExit);
   registerRuns(program, setExit);
   registerDeploy(program, setExit);
+  registerRollback(program, setExit);
   registerDemo(program, setExit);
   registerServe(program);
   registerTokens(program);

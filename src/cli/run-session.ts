@@ -6,7 +6,13 @@
 
 import { dirname, relative } from 'node:path';
 import type { Config } from '../config/schema.js';
-import { DEPLOY_KIND, type DeployOptions, deployKind, queueDeploy } from '../deploy/deploy-job.js';
+import {
+  DEPLOY_KIND,
+  type DeployOptions,
+  deployKind,
+  queueDeploy,
+  queueRollback,
+} from '../deploy/deploy-job.js';
 import { RunNotifications } from '../notify/run-notifications.js';
 import { RunNotifier } from '../notify/run-notifier.js';
 import { type QueueRequest, queueRun } from '../pipeline/ci-run.js';
@@ -39,24 +45,35 @@ export function runWithProgress(request: SessionRequest): Promise<RunSummary> {
 export function deployWithProgress(
   request: Session & DeployOptions & { actor: string; beforeStart?: (store: Store) => Promise<void> },
 ): Promise<RunSummary> {
-  return hostJob(
-    request,
-    (store, onEvent) => ({
-      [DEPLOY_KIND]: deployKind({
-        store,
-        home: request.home,
-        config: request.config,
-        configDir: dirname(request.configFile),
-        env: process.env,
-        actor: request.actor,
-        onEvent,
-      }),
-    }),
-    async (store, lease) => {
-      await request.beforeStart?.(store);
-      return queueDeploy(store, { ...request, trigger: 'cli' }, lease);
-    },
+  return hostJob(request, deployKinds(request), async (store, lease) => {
+    await request.beforeStart?.(store);
+    return queueDeploy(store, { ...request, trigger: 'cli' }, lease);
+  });
+}
+
+/** A rollback of an environment to a release its hosts kept: a deploy job that rebuilds nothing. */
+export function rollbackWithProgress(
+  request: Session & { environment: string; to?: string; actor: string; branch: string; sha: string },
+): Promise<RunSummary> {
+  return hostJob(request, deployKinds(request), (store, lease) =>
+    queueRollback(store, { ...request, trigger: 'cli' }, request, lease),
   );
+}
+
+function deployKinds(
+  request: Session & { actor: string },
+): (store: Store, onEvent: (event: RunEvent) => void) => Readonly<Record<string, JobKind>> {
+  return (store, onEvent) => ({
+    [DEPLOY_KIND]: deployKind({
+      store,
+      home: request.home,
+      config: request.config,
+      configDir: dirname(request.configFile),
+      env: process.env,
+      actor: request.actor,
+      onEvent,
+    }),
+  });
 }
 
 async function hostJob(

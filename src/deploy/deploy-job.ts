@@ -2,7 +2,9 @@
  * A deploy as a job of the queue: one environment, the artifacts of one passed CI run. Its steps
  * (take the environment's lock, find the hosts, back up and migrate the database, move the
  * release) are recorded like a CI run's, so the dashboard, live logs and notifications show them
- * alike. It is never superseded by a push; after a crash it runs again, which every step allows.
+ * alike. A rollback is the same job with one step after the lock and the hosts: the environment
+ * put back on a release its hosts kept (rollback.ts). It is never superseded by a push; after a
+ * crash it runs again, which every step allows.
  * Its configuration is the host's own (the server's or this checkout's waggle.yml), never a
  * pushed commit's: hosts and secrets are not a commit's to choose.
  */
@@ -27,6 +29,7 @@ import { e2eStep } from './e2e-step.js';
 import { type DeployArtifact, deployEnvironment } from './environment-deploy.js';
 import { resolveHosts } from './inventory.js';
 import { backupDatabase, pingDatabase, runMigrations } from './mongo-tasks.js';
+import { rollbackStep, runOf } from './rollback.js';
 import { type HostTransport, type TransportOptions, transportFor } from './transports.js';
 
 export const DEPLOY_KIND = 'deploy';
@@ -37,8 +40,25 @@ export interface DeployOptions {
   sourceRun: number;
 }
 
+/** The options of a release deploy (a rollback job has no `sourceRun`: ask `rollbackOptionsOf` first). */
 export function deployOptionsOf(job: Pick<Run, 'options'>): DeployOptions {
   return JSON.parse(job.options ?? '{}') as DeployOptions;
+}
+
+/** A deploy job that puts the environment back on a release its hosts kept, rebuilding nothing. */
+export interface RollbackOptions {
+  environment: string;
+  rollback: true;
+  /** The release to go to; else the one before `from`. */
+  to?: string;
+  /** The release the store said the environment ran when the rollback was asked for. */
+  from?: string;
+}
+
+/** The rollback a deploy job is; undefined for a release deploy. */
+export function rollbackOptionsOf(job: Pick<Run, 'options'>): RollbackOptions | undefined {
+  const options = JSON.parse(job.options ?? '{}') as Partial<RollbackOptions>;
+  return options.rollback === true ? (options as RollbackOptions) : undefined;
 }
 
 /** Records a deploy job for the run's commit; queued, or running already under the caller's lease. */
@@ -57,6 +77,47 @@ export async function queueDeploy(
       sha: source.sha,
       author: source.author,
       message: source.message,
+      trigger: request.trigger,
+      kind: DEPLOY_KIND,
+      options: JSON.stringify(options),
+    },
+    heldBy,
+  );
+}
+
+/**
+ * Records a rollback job of the environment. It is filed under the commit it goes back to when the
+ * store knows it (`to`'s run), else under the one the environment runs now, else the checkout's.
+ */
+export async function queueRollback(
+  store: Store,
+  request: { environment: string; to?: string; trigger: string; actor: string },
+  checkout: Pick<Run, 'repo' | 'branch' | 'sha'>,
+  heldBy?: { owner: string; expiresAt: number },
+): Promise<number> {
+  const running = await store.hostReleases.of(request.environment);
+  const from = running
+    .map((placed) => placed.release)
+    .sort()
+    .at(-1);
+  const named = request.to === undefined ? undefined : runOf(request.to);
+  const now = running.find((placed) => placed.release === from)?.source_run;
+  const subject =
+    (named === undefined ? undefined : await store.runs.get(named)) ??
+    (now === undefined ? undefined : await store.runs.get(now));
+  const options: RollbackOptions = {
+    environment: request.environment,
+    rollback: true,
+    ...(request.to !== undefined ? { to: request.to } : {}),
+    ...(from !== undefined ? { from } : {}),
+  };
+  return store.runs.create(
+    {
+      repo: subject?.repo ?? checkout.repo,
+      branch: subject?.branch ?? checkout.branch,
+      sha: subject?.sha ?? checkout.sha,
+      author: request.actor,
+      message: `rollback of ${request.environment} ${request.to ? `to ${request.to}` : `from ${from ?? 'what it runs'}`}`,
       trigger: request.trigger,
       kind: DEPLOY_KIND,
       options: JSON.stringify(options),
@@ -84,6 +145,7 @@ export function deployKind(deps: DeployJobDeps): JobKind {
   return {
     supersededByNewer: false,
     afterCrash: 'resume',
+    // A rollback shares the lane of its environment's deploys.
     lane: (job) => `deploy:${deployOptionsOf(job).environment}`,
     collapseQueued: true,
     run: (job, signal) => executeDeploy(deps, job, signal),
@@ -97,6 +159,7 @@ async function executeDeploy(
 ): Promise<'passed' | 'failed'> {
   const { store, config } = deps;
   const { environment: name, sourceRun } = deployOptionsOf(job);
+  const rollback = rollbackOptionsOf(job);
   const environment = config.environments[name];
   if (!environment) throw new FailedOperationError(`waggle.yml has no environment ${name}`);
   const stage = environment.after ? 'production' : 'staging';
@@ -119,32 +182,8 @@ async function executeDeploy(
     needs,
     run: (context) => run({ ...context, log: (line, stream) => context.log(redactor.redact(line), stream) }),
   });
-  const steps: Step[] = [
-    step('lock', `lock ${name}`, [], async () => {
-      const taken = store.deployLocks.acquire({
-        environment: name,
-        run_id: job.id,
-        owner: `${hostname()} pid ${process.pid}`,
-        actor: deps.actor,
-      });
-      if (!taken.acquired) {
-        const { holder } = taken;
-        return {
-          status: 'failed',
-          detail: `${name} is being deployed by run ${holder.run_id} (${holder.actor}, since ${new Date(holder.acquired_at).toISOString()}); waggle deploy ${name} --force-unlock if it is not`,
-        };
-      }
-      locked = true;
-      return { status: 'passed' };
-    }),
-    step('hosts', `hosts of ${name}`, ['lock'], async (context) => {
-      const found = await resolveHosts(name, environment, deps.env, { signal });
-      hosts = found.map((host) =>
-        transportFor(host, { base: environment.base, configDir: deps.configDir, ...deps.transports }),
-      );
-      for (const h of hosts) context.log(`${h.host.name} ${h.address} ${h.host.roles.join(',')}`);
-      return { status: 'passed', detail: `${hosts.length} host${hosts.length === 1 ? '' : 's'}` };
-    }),
+  /** A release deploy's steps: the database, the release, its end-to-end tests. */
+  const releaseSteps = (): Step[] => [
     ...(environment.database
       ? [
           step('database', `database of ${name}`, ['hosts'], async (context) => {
@@ -237,6 +276,54 @@ async function executeDeploy(
           }),
         ]
       : []),
+  ];
+  const steps: Step[] = [
+    step('lock', `lock ${name}`, [], async () => {
+      const taken = store.deployLocks.acquire({
+        environment: name,
+        run_id: job.id,
+        owner: `${hostname()} pid ${process.pid}`,
+        actor: deps.actor,
+      });
+      if (!taken.acquired) {
+        const { holder } = taken;
+        return {
+          status: 'failed',
+          detail: `${name} is being deployed by run ${holder.run_id} (${holder.actor}, since ${new Date(holder.acquired_at).toISOString()}); waggle deploy ${name} --force-unlock if it is not`,
+        };
+      }
+      locked = true;
+      return { status: 'passed' };
+    }),
+    step('hosts', `hosts of ${name}`, ['lock'], async (context) => {
+      const found = await resolveHosts(name, environment, deps.env, { signal });
+      hosts = found.map((host) =>
+        transportFor(host, { base: environment.base, configDir: deps.configDir, ...deps.transports }),
+      );
+      for (const h of hosts) context.log(`${h.host.name} ${h.address} ${h.host.roles.join(',')}`);
+      return { status: 'passed', detail: `${hosts.length} host${hosts.length === 1 ? '' : 's'}` };
+    }),
+    ...(rollback
+      ? [
+          step('rollback', `roll back ${name}`, ['hosts'], (context) =>
+            rollbackStep(
+              {
+                store,
+                environmentName: name,
+                jobId: job.id,
+                app: config.name,
+                environment,
+                packages: config.packages,
+                hosts,
+                to: rollback.to,
+                from: rollback.from,
+                signal,
+              },
+              context,
+            ),
+          ),
+        ]
+      : releaseSteps()),
   ];
 
   tally.planned(steps);

@@ -74,7 +74,7 @@ export async function deployEnvironment(input: EnvironmentDeploy): Promise<Envir
     if (!byPackage.has(name)) throw new Error(`run ${input.source.run} has no artifact of ${name} to deploy`);
 
   // Services first: when one fails, the ones already moved go back to what they ran.
-  const moved: { running: Running; previous: string | undefined; placed: PlacedRelease }[] = [];
+  const moved: MovedService[] = [];
   for (const on of withRole('api')) {
     for (const [name, pkg] of services) {
       const artifact = byPackage.get(name) as DeployArtifact;
@@ -113,7 +113,7 @@ export async function deployEnvironment(input: EnvironmentDeploy): Promise<Envir
   for (const on of withRole('web')) {
     for (const [name] of sites) {
       const artifact = byPackage.get(name) as DeployArtifact;
-      const releases = new HostReleases(on.transport, releasePaths(on.base, input.app, name));
+      const releases = releasesOn(input, on, name);
       await releases.install(artifact.file, facts(name, artifact.sha256), input.signal);
       // nginx serves `current`: the swap is the switch, no reload needed.
       await releases.activate(id);
@@ -128,13 +128,39 @@ export async function deployEnvironment(input: EnvironmentDeploy): Promise<Envir
   return { status: 'deployed', release: id, url: environmentUrl(input), placed };
 }
 
-type Running = Pick<ServiceRelease, 'transport' | 'releases' | 'pm2' | 'service' | 'health' | 'signal'>;
+/** A service as it runs on one host: enough to start it from a release and check it. */
+export type RunningService = Pick<
+  ServiceRelease,
+  'transport' | 'releases' | 'pm2' | 'service' | 'health' | 'signal'
+>;
 
-function serviceOn(input: EnvironmentDeploy, on: HostTransport, name: string, pkg: PackageConfig): Running {
+/** A service this deploy (or rollback) moved, and the release it ran before. */
+export interface MovedService {
+  running: RunningService;
+  previous: string | undefined;
+  placed: PlacedRelease;
+}
+
+/** A package's releases on a host. */
+export function releasesOn(
+  input: Pick<EnvironmentDeploy, 'app'>,
+  on: HostTransport,
+  name: string,
+): HostReleases {
+  return new HostReleases(on.transport, releasePaths(on.base, input.app, name));
+}
+
+/** The environment's service `name` on a host: its releases, pm2, and how it is checked. */
+export function serviceOn(
+  input: Pick<EnvironmentDeploy, 'app' | 'environment' | 'signal'>,
+  on: HostTransport,
+  name: string,
+  pkg: PackageConfig,
+): RunningService {
   const service = pkg.service as NonNullable<PackageConfig['service']>;
   return {
     transport: on.transport,
-    releases: new HostReleases(on.transport, releasePaths(on.base, input.app, name)),
+    releases: releasesOn(input, on, name),
     pm2: new Pm2(on.transport, posix.join(on.base, input.app, '.pm2')),
     service: {
       name: `${input.app}-${name}`,
@@ -152,8 +178,9 @@ function serviceOn(input: EnvironmentDeploy, on: HostTransport, name: string, pk
   };
 }
 
-async function restoreMoved(
-  moved: readonly { running: Running; previous: string | undefined; placed: PlacedRelease }[],
+/** Puts the moved services back on what they ran, newest move first; what each runs again. */
+export async function restoreMoved(
+  moved: readonly MovedService[],
   log: (line: string) => void,
 ): Promise<PlacedRelease[]> {
   const restored: PlacedRelease[] = [];

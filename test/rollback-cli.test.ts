@@ -1,0 +1,178 @@
+/**
+ * `waggle rollback` from a checkout: the shop's one-host staging (pm2, nginx on loopback) goes
+ * back to the release before without a rebuild, and forward again to a named one; a release that
+ * is not on the hosts, or none earlier, is refused before anything moves; the deploy lock holds
+ * it off like a deploy; a release that fails its health check leaves staging as it was.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Store } from '../src/store/store.js';
+import { commitAll } from './helpers/repo.js';
+import { type ShopStaging, shopStaging } from './helpers/shop.js';
+
+describe('waggle rollback', () => {
+  let shop: ShopStaging;
+  /** The releases of the two deploys, and the CI runs they came from. */
+  let first: { release: string; run: number };
+  let second: { release: string; run: number };
+
+  const inStore = async <T>(look: (store: Store) => Promise<T>): Promise<T> => {
+    const store = Store.open(shop.home);
+    try {
+      return await look(store);
+    } finally {
+      await store.close();
+    }
+  };
+  const running = () => inStore((store) => store.hostReleases.of('staging'));
+  const deployed = async () => {
+    expect((await shop.waggle(['run', '--no-notify'])).code).toBe(0);
+    const deploy = await shop.waggle(['deploy', 'staging', '--no-notify']);
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    const [api] = await running();
+    return { release: api?.release as string, run: api?.source_run as number };
+  };
+
+  beforeAll(async () => {
+    shop = await shopStaging({
+      name: 'rollback-cli',
+      env: { SHOP_PAYMENT_KEY: 'pk_rollback_4242' },
+      // A release that does not answer is known in seconds, not the default's minute.
+      config: (text) => text.replace('within: 10s', 'within: 4s'),
+    });
+    first = await deployed();
+    writeFileSync(join(shop.repo, 'packages/api/version.json'), '{ "version": "2" }\n');
+    commitAll(shop.repo, 'version 2 of the API');
+    second = await deployed();
+    expect(await shop.api()).toMatchObject({ version: '2' });
+  }, 120_000);
+  afterAll(async () => {
+    await shop?.stop();
+  });
+
+  it('goes back to the release before, rebuilding nothing, and says what each host runs', async () => {
+    const back = await shop.waggle(['rollback', 'staging', '--no-notify']);
+    expect(back.code, back.stdout + back.stderr).toBe(0);
+    expect(back.stdout).toMatch(/^staging rolled back \(rollback run \d+\)\nstaging runs:\n/);
+    expect(back.stdout).toContain(`staging-1  api  ${first.release}  (run ${first.run})`);
+    expect(back.stdout).toContain(`staging-1  web  ${first.release}  (run ${first.run})`);
+    expect(back.stderr).toContain('roll back staging');
+    expect(await shop.api()).toEqual({ orders: [], version: '1', paid: true });
+    expect(await (await fetch(`${shop.url}/cart/7`)).text()).toContain('<app-root>Shop</app-root>');
+
+    const job = Number(/rollback run (\d+)/.exec(back.stdout)?.[1]);
+    expect(
+      (await running()).map((r) => ({ ...r, since: undefined })),
+      'the store knows the first run runs again',
+    ).toEqual(
+      ['api', 'web'].map((pkg) => ({
+        environment: 'staging',
+        host: 'staging-1',
+        package: pkg,
+        release: first.release,
+        source_run: first.run,
+        deploy_run: job,
+        since: undefined,
+      })),
+    );
+    const steps = await inStore((store) => store.steps.ofRun(job));
+    expect(steps.map((s) => `${s.key} ${s.status}`)).toEqual([
+      'lock passed',
+      'hosts passed',
+      'rollback passed',
+    ]);
+  });
+
+  it('refuses to go back past the oldest release, moving nothing', async () => {
+    const none = await shop.waggle(['rollback', 'staging', '--no-notify']);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toContain(
+      `✗ roll back staging: there is no release before ${first.release} on every host; releases on every host, oldest first: ${first.release}, ${second.release}`,
+    );
+    expect(await shop.api()).toMatchObject({ version: '1' });
+  });
+
+  it('goes to the release named with --to, also a newer one, and prints JSON when asked', async () => {
+    const forward = await shop.waggle([
+      'rollback',
+      'staging',
+      '--to',
+      second.release,
+      '--no-notify',
+      '--json',
+    ]);
+    expect(forward.code, forward.stderr).toBe(0);
+    const summary = JSON.parse(forward.stdout) as {
+      status: string;
+      environment: string;
+      running: { host: string; package: string; release: string; sourceRun: number }[];
+    };
+    expect(summary).toMatchObject({ status: 'passed', environment: 'staging' });
+    expect(summary.running.map((r) => `${r.host} ${r.package} ${r.release} ${r.sourceRun}`)).toEqual([
+      `staging-1 api ${second.release} ${second.run}`,
+      `staging-1 web ${second.release} ${second.run}`,
+    ]);
+    expect(await shop.api()).toMatchObject({ version: '2' });
+  });
+
+  it('refuses a release that is not on the hosts, listing those that are', async () => {
+    const unknown = await shop.waggle(['rollback', 'staging', '--to', 'nonsense', '--no-notify']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toContain(
+      `there is no release nonsense on staging-1 (api, web); releases on every host, oldest first: ${first.release}, ${second.release}`,
+    );
+    expect(await shop.api()).toMatchObject({ version: '2' });
+  });
+
+  it('is refused while a deploy holds the lock, naming it', async () => {
+    const holder = await inStore(async (store) => {
+      const id = await store.runs.create({
+        repo: shop.repo,
+        branch: 'main',
+        sha: 'x',
+        author: 'a',
+        message: 'a deploy under way',
+        trigger: 'cli',
+        kind: 'deploy',
+      });
+      await store.runs.update(id, { status: 'running' });
+      store.deployLocks.acquire({
+        environment: 'staging',
+        run_id: id,
+        owner: 'elsewhere',
+        actor: 'ann (cli)',
+      });
+      return id;
+    });
+    try {
+      const refused = await shop.waggle(['rollback', 'staging', '--no-notify']);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toContain(
+        `✗ lock staging: staging is being deployed by run ${holder} (ann (cli), since`,
+      );
+      expect(await shop.api()).toMatchObject({ version: '2' });
+    } finally {
+      await inStore(async (store) => {
+        await store.deployLocks.forceOpen('staging');
+        await store.runs.update(holder, { status: 'cancelled' });
+      });
+    }
+  });
+
+  it('leaves staging as it was when the release fails its health check, and says which service', async () => {
+    // The first release, as if it had broken since: it now answers its health check with a 500.
+    writeFileSync(
+      join(shop.host, 'shop', 'api', 'releases', first.release, 'dist', 'version.json'),
+      '{ "version": "broken" }\n',
+    );
+    const failed = await shop.waggle(['rollback', 'staging', '--no-notify']);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain(
+      `✗ roll back staging: api on staging-1 failed its health check on ${first.release}: 500 broken`,
+    );
+    expect(failed.stdout).toContain(`staging-1  api  ${second.release}  (run ${second.run})`);
+    expect(failed.stderr).toContain(`back on ${second.release}`);
+    expect(await shop.api()).toMatchObject({ version: '2' });
+  }, 30_000);
+});
