@@ -30,7 +30,7 @@ describe('a service released under pm2', () => {
     return deployService({
       transport: transport(),
       releases,
-      pm2,
+      manager: pm2,
       artifact,
       facts: { id, package: 'billing', sha256: artifact.sha256, commit: 'abc123', run: second },
       service: { name: 'hivenue-billing', start: ['node', 'index.js'], port, health: '/healthz' },

@@ -395,6 +395,22 @@ const environment = z.strictObject({
     })
     .default({ port: 80 })
     .describe('nginx on the web hosts: the site, and /api/<package>/ to each service.'),
+  services: z
+    .strictObject({
+      manager: z
+        .enum(['pm2', 'systemd'])
+        .default('pm2')
+        .describe(
+          'What keeps the services running on the api hosts: pm2 (needs `npm install -g pm2`), or systemd units in /etc/systemd/system (the SSH user must be root).',
+        ),
+      user: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_-]*$/, 'must be a user name')
+        .default('www-data')
+        .describe('With systemd: the unprivileged user the services run as.'),
+    })
+    .default({ manager: 'pm2', user: 'www-data' })
+    .describe('How services are run on their hosts.'),
   health: z
     .strictObject({
       timeout: duration('Longest one health request may take.').default('5s'),

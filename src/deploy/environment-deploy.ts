@@ -11,10 +11,10 @@ import { toArgv } from '../exec/argv.js';
 import { HostNginx, type HostNginxOptions } from '../router/nginx.js';
 import type { NginxState } from '../router/nginx-config.js';
 import type { HealthAnswer } from './health-check.js';
-import { Pm2 } from './pm2.js';
 import { HostReleases, type ReleaseFacts, releaseId, releasePaths } from './releases.js';
 import { deployService, restoreRelease, type ServiceRelease } from './service-deploy.js';
 import { serviceVariables } from './service-env.js';
+import { serviceManager } from './service-manager.js';
 import type { HostTransport } from './transports.js';
 
 export interface DeployArtifact {
@@ -131,7 +131,7 @@ export async function deployEnvironment(input: EnvironmentDeploy): Promise<Envir
 /** A service as it runs on one host: enough to start it from a release and check it. */
 export type RunningService = Pick<
   ServiceRelease,
-  'transport' | 'releases' | 'pm2' | 'service' | 'health' | 'signal'
+  'transport' | 'releases' | 'manager' | 'service' | 'health' | 'signal'
 >;
 
 /** A service this deploy (or rollback) moved, and the release it ran before. */
@@ -150,7 +150,7 @@ export function releasesOn(
   return new HostReleases(on.transport, releasePaths(on.base, input.app, name));
 }
 
-/** The environment's service `name` on a host: its releases, pm2, and how it is checked. */
+/** The environment's service `name` on a host: its releases, what runs it, and how it is checked. */
 export function serviceOn(
   input: Pick<EnvironmentDeploy, 'app' | 'environment' | 'signal'>,
   on: HostTransport,
@@ -161,7 +161,7 @@ export function serviceOn(
   return {
     transport: on.transport,
     releases: releasesOn(input, on, name),
-    pm2: new Pm2(on.transport, posix.join(on.base, input.app, '.pm2')),
+    manager: serviceManager(input, on),
     service: {
       name: `${input.app}-${name}`,
       start: toArgv(service.start),
@@ -186,7 +186,7 @@ export async function restoreMoved(
   const restored: PlacedRelease[] = [];
   for (const { running, previous, placed } of [...moved].reverse()) {
     if (!previous) {
-      await running.pm2.stop(running.service.name);
+      await running.manager.stop(running.service.name);
       log(`${placed.host}: ${placed.package} stopped (it had no release before this one)`);
       continue;
     }

@@ -141,7 +141,7 @@ export async function rollbackEnvironment(input: EnvironmentRollback): Promise<R
       log(`${p.host}: ${p.package} runs ${target} (health ${health.status})`);
       continue;
     }
-    const lastLines = await p.service.pm2.lastLines({
+    const lastLines = await p.service.manager.lastLines({
       name: p.service.service.name,
       logDir: posix.join(p.hostReleases.paths.shared, 'logs'),
     });

@@ -7,14 +7,15 @@
 import { posix } from 'node:path';
 import { envFileText } from './env-file.js';
 import { checkHealth, type HealthAnswer, type HealthCheck } from './health-check.js';
-import type { Pm2 } from './pm2.js';
 import type { HostReleases, ReleaseFacts } from './releases.js';
+import type { ServiceManager } from './service-manager.js';
 import type { Transport } from './transport.js';
 
 export interface ServiceRelease {
   transport: Transport;
   releases: HostReleases;
-  pm2: Pm2;
+  /** pm2 or systemd: what keeps the service running on its host. */
+  manager: ServiceManager;
   artifact: { file: string; sha256: string };
   facts: ReleaseFacts;
   service: { name: string; start: readonly string[]; port: number; health: string; hostHeader?: string };
@@ -38,7 +39,7 @@ export type ServiceOutcome =
     };
 
 export async function deployService(input: ServiceRelease): Promise<ServiceOutcome> {
-  const { releases, pm2, service, facts } = input;
+  const { releases, manager, service, facts } = input;
   const log = input.log ?? (() => {});
   const installed = await releases.install(input.artifact.file, facts, input.signal);
   log(
@@ -61,7 +62,7 @@ export async function deployService(input: ServiceRelease): Promise<ServiceOutco
     return { status: 'deployed', release: facts.id, health };
   }
 
-  const lastLines = await pm2.lastLines({
+  const lastLines = await manager.lastLines({
     name: service.name,
     logDir: posix.join(releases.paths.shared, 'logs'),
   });
@@ -75,7 +76,7 @@ export async function deployService(input: ServiceRelease): Promise<ServiceOutco
       `${input.transport.name}: ${service.name} back on ${previous}${again.ok ? '' : `, which does not answer either (${again.status ?? again.body})`}`,
     );
   } else {
-    await pm2.stop(service.name);
+    await manager.stop(service.name);
   }
   return {
     status: 'rolled-back',
@@ -86,7 +87,7 @@ export async function deployService(input: ServiceRelease): Promise<ServiceOutco
   };
 }
 
-type Running = Pick<ServiceRelease, 'transport' | 'releases' | 'pm2' | 'service' | 'health' | 'signal'>;
+type Running = Pick<ServiceRelease, 'transport' | 'releases' | 'manager' | 'service' | 'health' | 'signal'>;
 
 /** Puts the service back on a release it ran before (a rollback): started, checked, made current. */
 export async function restoreRelease(input: Running, id: string): Promise<HealthAnswer> {
@@ -98,7 +99,7 @@ export async function restoreRelease(input: Running, id: string): Promise<Health
 
 function startRelease(input: Running, id: string): Promise<void> {
   const { releases, service } = input;
-  return input.pm2.start({
+  return input.manager.start({
     name: service.name,
     releaseDir: posix.join(releases.paths.releases, id),
     start: service.start,

@@ -22,9 +22,8 @@ describe('systemd units', () => {
     const unit = renderUnit(input);
     expect(unitName('hivenue-billing')).toBe('waggle-hivenue-billing.service');
     expect(unit).toContain(`WorkingDirectory=${input.releaseDir}\n`);
-    expect(unit).toContain(
-      'ExecStart=/usr/bin/node "--env-file=/srv/waggle/hivenue/billing/shared/.env" "dist/index.js" "--port-from-env"\n',
-    );
+    expect(unit).toContain('ExecStart=/usr/bin/node "dist/index.js" "--port-from-env"\n');
+    expect(unit).toContain('EnvironmentFile=/srv/waggle/hivenue/billing/shared/.env\n');
     expect(unit).toContain('User=waggle\n');
     expect(unit).toContain('Environment=PORT=4003\n');
     expect(unit).not.toContain('current');

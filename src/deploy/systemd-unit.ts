@@ -2,8 +2,9 @@
  * A service as a systemd unit, for hosts that run systemd (real Ubuntu servers). Rendered from
  * config by a pure function; every value is checked before it reaches the file, so a name or a
  * path cannot add a directive. Like pm2's, the unit starts the service from a release's real
- * folder (WorkingDirectory and ExecStart name it, not `current`), reads the env file itself, and
- * runs it as an unprivileged user with the system around it read-only.
+ * folder (WorkingDirectory and ExecStart name it, not `current`); systemd reads the env file (root's,
+ * mode 0600) and hands the variables to the service, which runs as an unprivileged user with the
+ * system around it read-only.
  */
 import { BadInputError } from '../errors.js';
 
@@ -49,7 +50,8 @@ export function renderUnit(input: UnitInput): string {
     `WorkingDirectory=${path('releaseDir', input.releaseDir)}`,
     `Environment=PORT=${input.port}`,
     'Environment=NODE_ENV=production',
-    `ExecStart=${[path('node', input.node), word(`--env-file=${path('envFile', input.envFile)}`), ...args.map(word)].join(' ')}`,
+    `EnvironmentFile=${path('envFile', input.envFile)}`,
+    `ExecStart=${[path('node', input.node), ...args.map(word)].join(' ')}`,
     'Restart=on-failure',
     'RestartSec=2',
     'TimeoutStopSec=15',
