@@ -6,12 +6,24 @@
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { JobKind } from '../src/pipeline/job-kind.js';
 import type { Store } from '../src/store/store.js';
 import { deliver, pushPayload } from './helpers/github.js';
 import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const SECRET = 'dashboard-test-secret';
+/** Jobs of one lane that hold it until the test lets them go. */
+let unpark: () => void = () => {};
+const parked: JobKind = {
+  supersededByNewer: false,
+  afterCrash: 'retry-once',
+  run: (_job, signal) =>
+    new Promise((resolve) => {
+      unpark = () => resolve('passed');
+      signal.addEventListener('abort', () => resolve('failed'), { once: true });
+    }),
+};
 const HOSTILE_MESSAGE = '<img src=x onerror=alert(1)> fix';
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -68,7 +80,7 @@ describe('the dashboard in a browser', () => {
   beforeAll(async () => {
     const repo = repoFrom(join(FIXTURES, 'mini'));
     sha = commitAll(repo, HOSTILE_MESSAGE);
-    started = await startTestServer(repo, SECRET);
+    started = await startTestServer(repo, SECRET, { kinds: { parked } });
     ({ store, url } = started);
     tokens.viewer = await store.tokens.issue('viewer-1', 'viewer');
     tokens.operator = await store.tokens.issue('operator-1', 'operator');
@@ -222,16 +234,24 @@ describe('the dashboard in a browser', () => {
   }, 90_000);
 
   it('lets an operator cancel a run waiting in the queue', async () => {
-    // Recorded but not handed to the worker, so it stays queued for as long as the test needs.
+    // A job of a lane held by another, so it stays queued for as long as the test needs.
     const pushed = await store.runs.get(pushedRun);
-    const waiting = await store.runs.create({
-      repo: pushed?.repo ?? '',
-      branch: 'main',
-      sha,
-      author: 'Nassim',
-      message: 'waiting its turn',
-      trigger: 'push',
-    });
+    const park = async (message: string) => {
+      const id = await store.runs.create({
+        repo: pushed?.repo ?? '',
+        branch: 'main',
+        sha,
+        author: 'Nassim',
+        message,
+        trigger: 'push',
+        kind: 'parked',
+      });
+      await started.server.queue.queued(id);
+      return id;
+    };
+    const holding = await park('holding the lane');
+    await vi.waitFor(async () => expect((await store.runs.get(holding))?.status).toBe('running'));
+    const waiting = await park('waiting its turn');
     const page = await signIn(tokens.operator);
     await page.goto(`${url}/runs/${waiting}`);
     expect(await page.locator('#run-status').textContent()).toBe('queued');
@@ -246,6 +266,7 @@ describe('the dashboard in a browser', () => {
     const audit = (await store.audit.recent(500)).filter((entry) => entry.action === 'run.cancel');
     expect(audit).toContainEqual(expect.objectContaining({ actor: 'operator-1', target: `run ${waiting}` }));
     await page.context().close();
+    unpark();
   });
 
   it('refuses an operator post without the session CSRF token, as a page in the browser', async () => {

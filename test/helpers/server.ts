@@ -18,7 +18,7 @@ export interface TestServer {
 export async function startTestServer(
   repo: string,
   webhookSecret: string,
-  options: Partial<Pick<ServerOptions, 'env' | 'notifyRetry'>> = {},
+  options: Partial<Pick<ServerOptions, 'env' | 'notifyRetry' | 'kinds'>> = {},
 ): Promise<TestServer> {
   const home = mkdtempSync(join(tmpdir(), 'waggle-server-'));
   const store = Store.open(home);
