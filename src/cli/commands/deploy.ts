@@ -1,11 +1,9 @@
 import { userInfo } from 'node:os';
-import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { findConfigFile, loadConfig } from '../../config/load.js';
 import { Store } from '../../store/store.js';
-import { currentBranch, gitRoot } from '../../workspace/git.js';
+import { currentBranch } from '../../workspace/git.js';
+import { environmentTarget } from '../environment-target.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
-import { homeOfConfig } from '../home.js';
 import { deployWithProgress } from '../run-session.js';
 import { UsageError } from '../usage-error.js';
 
@@ -37,17 +35,7 @@ export function registerDeploy(program: Command, setExit: (code: number) => void
         'ran. One deploy at a time per environment: a second is refused, naming the one under way.',
     )
     .action(async (environment: string, options: DeployCommandOptions) => {
-      const configFile = findConfigFile(options.config);
-      const { config } = loadConfig(configFile);
-      if (!config.environments[environment]) {
-        const known = Object.keys(config.environments);
-        throw new UsageError(
-          `waggle.yml has no environment "${environment}"${known.length ? `; it has ${known.join(', ')}` : ''}`,
-        );
-      }
-      const repo = gitRoot(dirname(configFile));
-      if (!repo) throw new UsageError(`${configFile} is not in a git repository`);
-      const home = homeOfConfig(configFile);
+      const { configFile, config, repo, home } = environmentTarget(options.config, environment);
       const sourceRun = await chooseRun(home, repo, options.run);
       const actor = `${userInfo().username} (cli)`;
       const summary = await deployWithProgress({

@@ -1,15 +1,12 @@
 import { userInfo } from 'node:os';
-import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { findConfigFile, loadConfig } from '../../config/load.js';
 import type { RunSummary } from '../../pipeline/summary.js';
 import type { HostRelease } from '../../store/host-releases.js';
 import { Store } from '../../store/store.js';
-import { currentBranch, gitRoot, resolveCommit } from '../../workspace/git.js';
+import { currentBranch, resolveCommit } from '../../workspace/git.js';
+import { environmentTarget } from '../environment-target.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
-import { homeOfConfig } from '../home.js';
 import { rollbackWithProgress } from '../run-session.js';
-import { UsageError } from '../usage-error.js';
 
 interface RollbackCommandOptions {
   config?: string;
@@ -35,17 +32,7 @@ export function registerRollback(program: Command, setExit: (code: number) => vo
         "environment's deploy lock like a deploy, so it is refused while one is under way.",
     )
     .action(async (environment: string, options: RollbackCommandOptions) => {
-      const configFile = findConfigFile(options.config);
-      const { config } = loadConfig(configFile);
-      if (!config.environments[environment]) {
-        const known = Object.keys(config.environments);
-        throw new UsageError(
-          `waggle.yml has no environment "${environment}"${known.length ? `; it has ${known.join(', ')}` : ''}`,
-        );
-      }
-      const repo = gitRoot(dirname(configFile));
-      if (!repo) throw new UsageError(`${configFile} is not in a git repository`);
-      const home = homeOfConfig(configFile);
+      const { configFile, config, repo, home } = environmentTarget(options.config, environment);
       const summary = await rollbackWithProgress({
         home,
         config,
