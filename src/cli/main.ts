@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.js';
 import { WaggleError } from '../errors.js';
+import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerDoctor } from './commands/doctor.js';
@@ -46,6 +47,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerRun(program, setExit);
   registerRuns(program, setExit);
   registerDeploy(program, setExit);
+  registerDb(program);
   registerRollback(program, setExit);
   registerDemo(program, setExit);
   registerServe(program);
