@@ -41,9 +41,13 @@ export class Progress {
   readonly onEvent = (event: RunEvent): void => {
     if (event.type === 'run.started') {
       this.steps = event.steps.map((step) => ({ ...step, status: 'pending', tail: [] }));
-      this.write(
-        `run ${event.runId}: ${event.everything ? `all packages (${event.everything})` : `affected: ${event.affected.join(', ') || 'none'}`}`,
-      );
+      // A deploy works on environments, not packages: it names its stages instead.
+      const scope = !event.steps.some((step) => step.package)
+        ? [...new Set(event.steps.map((step) => step.stage))].join(', ')
+        : event.everything
+          ? `all packages (${event.everything})`
+          : `affected: ${event.affected.join(', ') || 'none'}`;
+      this.write(`run ${event.runId}: ${scope}`);
       if (this.live) this.timer = setInterval(() => this.draw(), 100);
       return;
     }
