@@ -1,6 +1,7 @@
 /**
  * The run page's only script: it follows /api/runs/:id/events, appends log lines as text (never
- * as markup), updates step badges, and reloads once the run ends so its tests and artifacts show.
+ * as markup), updates step badges, and reloads once the run ends so its tests and artifacts show
+ * (unless a form is being sent, which brings a page of its own).
  * Allowed by its hash in the Content-Security-Policy, so it is constant text: no interpolation,
  * and no backslashes (the html tag reads the template's cooked text).
  */
@@ -12,6 +13,9 @@ export const LIVE_LOG_SCRIPT = html`
   if (!panel) return;
   var state = document.getElementById('log-state');
   var seen = new Set();
+  // A form on its way (Cancel, Rerun) brings its own page: a reload now would drop its answer.
+  var submitting = false;
+  document.addEventListener('submit', function () { submitting = true; });
   var source = new EventSource(panel.dataset.events);
   function read(message) { return JSON.parse(message.data); }
   function mark(element, status) {
@@ -49,7 +53,7 @@ export const LIVE_LOG_SCRIPT = html`
     var badge = document.getElementById('run-status');
     if (badge) mark(badge, data.status);
     state.textContent = seen.size + ' lines; the run ' + data.status;
-    if (panel.dataset.active === 'true') location.reload();
+    if (panel.dataset.active === 'true' && !submitting) location.reload();
   });
   source.addEventListener('error', function () {
     if (source.readyState === EventSource.CLOSED)
