@@ -3,8 +3,8 @@
  * files running side by side each get a database of their own.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { basename, join } from 'node:path';
+import { freePort } from './ports.js';
 import { commitAll, repoFrom } from './repo.js';
 
 export const REFERENCE_APP = new URL('../../examples/hivenue', import.meta.url).pathname;
@@ -20,15 +20,4 @@ export async function hivenueRepo(): Promise<string> {
   writeFileSync(file, config.replaceAll(SERVICE_PORT, String(await freePort())));
   commitAll(repo, 'waggle.yml: a MongoDB port of its own');
   return repo;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
