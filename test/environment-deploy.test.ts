@@ -63,12 +63,16 @@ async function deploy(config: Config, hosts: HostTransport[], list: DeployArtifa
   });
 }
 
+/** Stops what the deploys started: pm2 on the api hosts, nginx on the web hosts. */
 async function stopAll(hosts: readonly HostTransport[], app: string) {
-  for (const on of hosts) {
-    await new Pm2(on.transport, join(on.base, app, '.pm2')).kill();
-    await new HostNginx(on.transport, join(on.base, app, 'nginx')).stop().catch(() => false);
-    await on.transport.close();
-  }
+  await Promise.all(
+    hosts.map(async (on) => {
+      if (on.host.roles.includes('api')) await new Pm2(on.transport, join(on.base, app, '.pm2')).kill();
+      if (on.host.roles.includes('web'))
+        await new HostNginx(on.transport, join(on.base, app, 'nginx')).stop().catch(() => false);
+      await on.transport.close();
+    }),
+  );
 }
 
 describe('a one-host staging on this machine', () => {
