@@ -54,6 +54,8 @@ export interface ProbeAnswer {
 }
 
 const POLL_MS = 100;
+/** nginx retries a bind five times, half a second apart, before it gives up on a new config. */
+const GIVE_UP_MS = 5_000;
 
 /** The new configuration is not the one being served; the message says why. */
 class NotServed extends Error {
@@ -200,7 +202,12 @@ export class HostNginx {
         .split('\n')
         .filter((line) => line.includes('[emerg]'))
         .join('\n');
-      if (emerg !== '') throw new NotServed(`nginx kept its previous configuration${portHint(emerg)}`, emerg);
+      if (emerg !== '') {
+        // A master that cannot bind keeps trying for a few seconds, logging as it goes: wait for it
+        // to give up, so the next apply does not read this attempt's errors as its own.
+        if (emerg.includes('bind()')) await this.untilLogged('still could not bind()', logFrom);
+        throw new NotServed(`nginx kept its previous configuration${portHint(emerg)}`, emerg);
+      }
       if (Date.now() > deadline)
         throw new NotServed(
           `nginx does not serve version ${config.version} at ${config.probeUrl} after ${this.settleMs} ms ` +
@@ -209,6 +216,12 @@ export class HostNginx {
         );
       await sleep(POLL_MS);
     }
+  }
+
+  /** Waits (a few seconds at most) until the error log since `logFrom` holds `text`. */
+  private async untilLogged(text: string, logFrom: number): Promise<void> {
+    const deadline = Date.now() + GIVE_UP_MS;
+    while (Date.now() < deadline && !(await this.errorLogSince(logFrom)).includes(text)) await sleep(POLL_MS);
   }
 
   private nginx(args: readonly string[]): Promise<CommandResult> {
