@@ -181,10 +181,54 @@ describe('the environments', () => {
     expect(signedOut.status).toBe(302);
     expect(signedOut.headers.get('location')).toBe('/login');
   });
+});
+
+describe("an environment's lock", () => {
+  let started: TestServer;
+
+  beforeAll(async () => {
+    const repo = repoFrom(join(FIXTURES, 'mini'));
+    appendFileSync(
+      join(repo, 'waggle.yml'),
+      `environments:\n  staging:\n    hosts: [{ name: staging-1, path: ${join(repo, 'hosts', 'staging-1')}, roles: [web, api, db] }]\n`,
+    );
+    commitAll(repo, 'one environment');
+    started = await startTestServer(repo, 'environments-lock-secret');
+  }, 60_000);
+  afterAll(async () => {
+    await started?.close();
+  });
 
   it('lets the lock go once its deploy has ended', async () => {
+    const { store } = started;
+    const viewer = await store.tokens.issue('lock-viewer', 'viewer');
+    // A deploy job under a lease of the test's own, so the server's queue leaves it alone.
+    const going = await store.runs.create(
+      {
+        repo: '/repo',
+        branch: 'main',
+        sha: 'a'.repeat(40),
+        author: 'Nassim',
+        message: 'a change',
+        trigger: 'cli',
+        kind: 'deploy',
+        options: JSON.stringify({ environment: 'staging', sourceRun: 1 }),
+      },
+      { owner: 'environments test', expiresAt: Date.now() + 3_600_000 },
+    );
+    expect(
+      store.deployLocks.acquire({ environment: 'staging', run_id: going, owner: 'test', actor: 'nassim' })
+        .acquired,
+    ).toBe(true);
+    const look = async () =>
+      (await (
+        await fetch(`${started.url}/api/environments/staging`, {
+          headers: { authorization: `Bearer ${viewer}` },
+        })
+      ).json()) as EnvironmentView;
+    expect((await look()).lock).toMatchObject({ runId: going, actor: 'nassim' });
     await store.runs.update(going, { status: 'failed', finished_at: Date.now() });
-    const staging = (await (await get('/api/environments/staging', viewer)).json()) as EnvironmentView;
+    const staging = await look();
     expect(staging.lock).toBeNull();
     expect(staging.lastDeploy).toMatchObject({ runId: going, status: 'failed' });
   });
