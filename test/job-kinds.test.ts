@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
-import type { JobKind } from '../src/pipeline/job-kind.js';
 import { createServer, type WaggleServer } from '../src/server/server.js';
 import { Store } from '../src/store/store.js';
 import { git } from '../src/workspace/git.js';
 import { deliver, pushPayload } from './helpers/github.js';
+import { heldJobs } from './helpers/held-jobs.js';
 import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
 
 const SECRET = 'kinds-secret';
@@ -21,19 +21,12 @@ describe('jobs of different kinds in one queue', () => {
   let store: Store;
   let server: WaggleServer;
   let url: string;
-  const started: number[] = [];
-  const release = new Map<number, () => void>();
-  /** A kind that is never superseded: it runs until the test lets it finish. */
-  const hold: JobKind = {
-    supersededByNewer: false,
-    afterCrash: 'resume',
-    run: (job, signal) =>
-      new Promise((resolve) => {
-        started.push(job.id);
-        release.set(job.id, () => resolve('passed'));
-        signal.addEventListener('abort', () => resolve('failed'), { once: true });
-      }),
-  };
+  const {
+    kind: hold,
+    started,
+    release,
+    releaseAll,
+  } = heldJobs({ supersededByNewer: false, afterCrash: 'resume' });
   const holdJob = async () => {
     const id = await store.runs.create({
       repo: server.mirror.path,
@@ -65,7 +58,7 @@ describe('jobs of different kinds in one queue', () => {
     url = await server.listen(0, '127.0.0.1');
   });
   afterAll(async () => {
-    for (const finish of release.values()) finish();
+    releaseAll();
     await server?.close();
     await store?.close();
   });
@@ -92,7 +85,7 @@ describe('jobs of different kinds in one queue', () => {
     expect(await status(laterHold)).toBe('queued');
     expect(started).toEqual([held]);
 
-    release.get(held)?.();
+    release(held);
     await vi.waitFor(async () => expect(await status(held)).toBe('passed'));
     await vi.waitFor(() => expect(started).toEqual([held, laterHold]));
   });

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
-import type { JobKind } from '../src/pipeline/job-kind.js';
 import { createServer, type WaggleServer } from '../src/server/server.js';
 import { Store } from '../src/store/store.js';
 import { git } from '../src/workspace/git.js';
 import { deliver, pushPayload } from './helpers/github.js';
+import { heldJobs } from './helpers/held-jobs.js';
 import { hangingSuiteConfig, isRunning } from './helpers/processes.js';
 import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
 
@@ -23,21 +23,18 @@ describe('jobs side by side', () => {
   let store: Store;
   let server: WaggleServer;
   let url: string;
-  const started: number[] = [];
-  const release = new Map<number, () => void>();
-  /** A kind whose lane is the job's branch, standing for a deploy's environment. */
-  const perEnvironment: JobKind = {
+  const {
+    kind: perEnvironment,
+    started,
+    release,
+    releaseAll,
+  } = heldJobs({
     supersededByNewer: false,
     afterCrash: 'resume',
+    // The job's branch stands for a deploy's environment.
     lane: (job) => `environment:${job.branch}`,
     collapseQueued: true,
-    run: (job, signal) =>
-      new Promise((resolve) => {
-        started.push(job.id);
-        release.set(job.id, () => resolve('passed'));
-        signal.addEventListener('abort', () => resolve('failed'), { once: true });
-      }),
-  };
+  });
   const pid = (branch: string) => join(home, `pid-${branch}`);
   /** Each branch's suite hangs and says where, so the test sees which runs are at work. */
   const configFor = (branch: string) =>
@@ -62,7 +59,7 @@ describe('jobs side by side', () => {
     url = await server.listen(0, '127.0.0.1');
   });
   afterAll(async () => {
-    for (const finish of release.values()) finish();
+    releaseAll();
     await server?.close();
     await store?.close();
   });
@@ -122,7 +119,7 @@ describe('jobs side by side', () => {
     expect((await store.runs.get(stagingAgain))?.error).toBe(`superseded by run ${newest}`);
     expect(await status(staging)).toBe('running');
 
-    release.get(staging)?.();
+    release(staging);
     await vi.waitFor(() => expect(started).toEqual([staging, production, newest]));
     expect(await status(staging)).toBe('passed');
     expect(await status(production)).toBe('running');
