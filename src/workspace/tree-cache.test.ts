@@ -27,6 +27,14 @@ describe('TreeCache', () => {
     expect(readFileSync(join(fresh, 'dist', 'index.js'), 'utf8')).toBe('built');
   });
 
+  it('keeps an entry for folders that are not there, which restores nothing', async () => {
+    const empty = join(base, 'no-folders');
+    mkdirSync(empty);
+    await cache.save('k-empty', empty, ['node_modules'], { link: true });
+    expect(await cache.restore('k-empty', empty, { link: true })).toBe(true);
+    expect(existsSync(join(empty, 'node_modules'))).toBe(false);
+  });
+
   it('refuses to save an output that is a link out of the workspace', async () => {
     const root = workspace('b');
     symlinkSync(outside, join(root, 'leak'));

@@ -31,6 +31,8 @@ export class TreeCache {
     const present = paths.filter((path) => existsSync(resolveInside(fromRoot, path)));
     try {
       for (const path of present) await copy(join(fromRoot, path), join(staging, path), mode);
+      // None may be there (an app with no dependencies has no node_modules): an empty entry is one too.
+      mkdirSync(staging, { recursive: true });
       writeFileSync(join(staging, INDEX), JSON.stringify(present));
       mkdirSync(this.dir, { recursive: true });
       renameSync(staging, join(this.dir, key));
