@@ -7,6 +7,9 @@ import type { TestServiceConfig } from '../config/schema.js';
 import { Redactor } from '../exec/redact.js';
 import { ServiceError, TestServices, type TestServicesOptions } from './test-services.js';
 
+/** This file's own folder for what its services write: a port number is reused across runs and files. */
+const SCRATCH = mkdtempSync(join(tmpdir(), 'waggle-services-'));
+
 /** Running, as opposed to gone or a zombie nobody has reaped yet (containers often lack an init). */
 const alive = (pid: number) => {
   try {
@@ -83,7 +86,7 @@ const failure = (promise: Promise<unknown>) =>
 describe('TestServices', () => {
   it('starts a service, waits for its port and hands back its env with variables filled in', async () => {
     const port = await freePort();
-    const starts = join(tmpdir(), `waggle-starts-${port}`);
+    const starts = join(SCRATCH, `starts-${port}`);
     const { testServices, lines, log } = setup(
       {
         db: {
@@ -117,7 +120,7 @@ describe('TestServices', () => {
 
   it('starts a service once for concurrent and later acquires', async () => {
     const port = await freePort();
-    const starts = join(tmpdir(), `waggle-starts-${port}`);
+    const starts = join(SCRATCH, `starts-${port}`);
     const { testServices, log } = setup({
       db: {
         run: ['node', '-e', LISTENER],
@@ -196,7 +199,7 @@ describe('TestServices', () => {
   it('refuses a port something else already answers on, without starting the command', async () => {
     const taken = await listen();
     const port = (taken.address() as { port: number }).port;
-    const starts = join(tmpdir(), `waggle-starts-${port}`);
+    const starts = join(SCRATCH, `starts-${port}`);
     const { testServices, log } = setup({
       db: {
         run: ['node', '-e', LISTENER],
@@ -212,7 +215,7 @@ describe('TestServices', () => {
 
   it('stops the service and what it started, once, and starts nothing afterwards', async () => {
     const port = await freePort();
-    const pids = join(tmpdir(), `waggle-pids-${port}`);
+    const pids = join(SCRATCH, `pids-${port}`);
     // The grandchild shrugs off SIGTERM: only the SIGKILL sent to the group takes it.
     const script = `const child = require('node:child_process').spawn(process.execPath,
         ['-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1000)'], { stdio: 'ignore' });
@@ -287,7 +290,7 @@ describe('TestServices', () => {
 
   it('starts nothing once the run is cancelled', async () => {
     const port = await freePort();
-    const starts = join(tmpdir(), `waggle-starts-${port}`);
+    const starts = join(SCRATCH, `starts-${port}`);
     const { testServices, log } = setup(
       {
         db: {
