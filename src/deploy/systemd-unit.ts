@@ -5,6 +5,12 @@
  * folder (WorkingDirectory and ExecStart name it, not `current`); systemd reads the env file (root's,
  * mode 0600) and hands the variables to the service, which runs as an unprivileged user with the
  * system around it read-only.
+ *
+ * Why EnvironmentFile= rather than `node --env-file` as under pm2: the services of every app on a
+ * host run as the one `services.user`, so a file that user could read would show each service the
+ * others' secrets, and a service could rewrite its own. Read by systemd as root, the file stays
+ * out of every service's reach and each gets only its own variables. The price is a second reader
+ * of the same file: env-file.ts writes it so that Node and systemd read the same values.
  */
 import { BadInputError } from '../errors.js';
 
