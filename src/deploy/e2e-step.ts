@@ -4,9 +4,8 @@
  * are kept like unit tests; a suite that counted none did not pass; the screenshots and traces of
  * failures are kept as an artifact of the deploy.
  */
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tar from 'tar';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { parseDuration } from '../config/units.js';
 import { toArgv } from '../exec/argv.js';
@@ -18,9 +17,10 @@ import { commandRunner, describeExit } from '../pipeline/steps/run-command.js';
 import { judge, readCases, redactCase } from '../pipeline/steps/test.js';
 import type { TestCase } from '../reports/junit.js';
 import type { Run } from '../store/store.js';
-import { type Artifact, hashFile, listFiles } from '../workspace/artifact.js';
+import type { Artifact } from '../workspace/artifact.js';
 import { resolveInside } from '../workspace/inside.js';
 import { TreeCache } from '../workspace/tree-cache.js';
+import { packEvidence } from './e2e-evidence.js';
 
 export interface E2eInput {
   job: Run;
@@ -95,7 +95,12 @@ export function e2eStep(input: E2eInput): Step {
       const result = await run(context, toArgv(e2e.run), suite, { timeoutMs: parseDuration(e2e.timeout) });
       const cases = readCases(junit).map((c) => redactCase(c, input.redactor, { name: 'e2e' }));
       await input.cases(step, cases);
-      const evidence = await packEvidence(resolveInside(suite, e2e.evidence), home, job.id);
+      const evidence = await packEvidence({
+        folder: resolveInside(suite, e2e.evidence),
+        outDir: join(home, 'artifacts'),
+        runId: job.id,
+        commit: job.sha,
+      });
       if (evidence) {
         await input.evidence(step, evidence);
         context.log(`screenshots and traces kept: ${evidence.file}`);
@@ -113,37 +118,4 @@ export function e2eStep(input: E2eInput): Step {
     },
   };
   return step;
-}
-
-/** The suite's evidence folder as one tarball beside the artifacts, when it holds anything. */
-async function packEvidence(folder: string, home: string, runId: number): Promise<Artifact | undefined> {
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) return undefined;
-  const files = listFiles(folder).sort();
-  if (files.length === 0) return undefined;
-  const outDir = join(home, 'artifacts');
-  mkdirSync(outDir, { recursive: true });
-  const file = join(outDir, `e2e-run${runId}.tgz`);
-  await tar.create({ gzip: true, file, cwd: folder, portable: true }, files);
-  const sha256 = await hashFile(file);
-  return {
-    package: 'e2e',
-    file,
-    sha256,
-    size: statSync(file).size,
-    manifest: {
-      package: 'e2e',
-      version: '0.0.0',
-      kind: 'evidence',
-      commit: '',
-      cacheKey: `e2e-run${runId}`,
-      node: { version: process.version, abi: process.versions.modules },
-      files: await Promise.all(
-        files.map(async (path) => ({
-          path,
-          size: statSync(join(folder, path)).size,
-          sha256: await hashFile(join(folder, path)),
-        })),
-      ),
-    },
-  };
 }
