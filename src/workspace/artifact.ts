@@ -1,8 +1,9 @@
 /**
  * Build once, deploy many: a deployable package becomes one tarball that staging and production
  * both receive. A service carries its build outputs and its production node_modules; a site
- * carries its dist folder. Tarballs are deterministic (sorted, fixed times), so the sha256 names
- * the content.
+ * carries its dist folder. A package that is both (an Express server beside its Angular client in
+ * one package.json) is packaged as a service whose outputs hold the site: see `siteFolder`.
+ * Tarballs are deterministic (sorted, fixed times), so the sha256 names the content.
  */
 
 import { createHash } from 'node:crypto';
@@ -62,10 +63,8 @@ export async function buildArtifact(input: {
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   try {
-    if (pkg.site) {
-      const dist = resolveInside(packageDir, pkg.site.dist);
-      if (!existsSync(dist)) throw new Error(`site folder ${pkg.site.dist} was not built in ${pkg.path}`);
-      copyFolder(workspace, dist, staging);
+    if (pkg.site && !pkg.service) {
+      copyFolder(workspace, builtSite(packageDir, pkg.path, pkg.site.dist), staging);
     } else {
       copyFolder(workspace, resolveInside(packageDir, 'package.json'), join(staging, 'package.json'));
       for (const output of pkg.outputs) {
@@ -73,12 +72,15 @@ export async function buildArtifact(input: {
         if (!existsSync(from)) throw new Error(`build output ${output} is missing in ${pkg.path}`);
         copyFolder(workspace, from, join(staging, output));
       }
+      // A site beside the service is where the service finds it too, even when no output holds it.
+      if (pkg.site && !existsSync(join(staging, pkg.site.dist)))
+        copyFolder(workspace, builtSite(packageDir, pkg.path, pkg.site.dist), join(staging, pkg.site.dist));
       copyProductionDependencies(packageDir, workspace, staging);
     }
     const manifest: ArtifactManifest = {
       package: name,
       version: readManifest(packageDir).version ?? '0.0.0',
-      kind: pkg.site ? 'site' : 'service',
+      kind: pkg.service ? 'service' : 'site',
       commit: input.commit,
       cacheKey: input.cacheKey,
       node: { version: process.version, abi: process.versions.modules },
@@ -103,6 +105,15 @@ export async function buildArtifact(input: {
   }
 }
 
+/**
+ * Where a package's site is in its artifact, and so in a release: the whole release for a site
+ * alone; for a package that is also a service, its `site.dist` inside the package's own layout
+ * (the release root holds package.json, the server and node_modules, which nginx must not serve).
+ */
+export function siteFolder(pkg: Pick<PackageConfig, 'service' | 'site'>): string {
+  return pkg.site && pkg.service ? pkg.site.dist : '.';
+}
+
 /** Tarballs are named by package and content key: the same inputs, the same file. */
 export function artifactFile(outDir: string, name: string, cacheKey: string): string {
   return join(outDir, `${name}-${cacheKey.slice(0, 12)}.tgz`);
@@ -120,6 +131,12 @@ export function findArtifact(outDir: string, name: string, cacheKey: string): Ar
     size: statSync(file).size,
     manifest: JSON.parse(readFileSync(manifest, 'utf8')) as ArtifactManifest,
   };
+}
+
+function builtSite(packageDir: string, path: string, dist: string): string {
+  const folder = resolveInside(packageDir, dist);
+  if (!existsSync(folder)) throw new Error(`site folder ${dist} was not built in ${path}`);
+  return folder;
 }
 
 function copyFolder(workspace: string, from: string, to: string): void {
