@@ -14,6 +14,7 @@ import { git } from '../src/workspace/git.js';
 import { deliver, pushPayload } from './helpers/github.js';
 import { hangingSuiteConfig, isRunning } from './helpers/processes.js';
 import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
+import { folderStepsCanWrite } from './helpers/step-folder.js';
 
 const SECRET = 'guard-secret';
 
@@ -77,7 +78,7 @@ describe('queue guards', () => {
   });
 
   it('ends a running run as cancelled through the API, its processes gone at once', async () => {
-    const pidFile = join(home, 'sleeper.pid');
+    const pidFile = join(folderStepsCanWrite(), 'sleeper.pid');
     writeFileSync(join(repo, 'waggle.yml'), hangingSuiteConfig(pidFile));
     const sha = commitAll(repo, 'a suite that hangs for a minute');
     const { body } = await deliver(url, SECRET, pushPayload('main', sha));

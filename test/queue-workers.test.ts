@@ -14,6 +14,7 @@ import { deliver, pushPayload } from './helpers/github.js';
 import { heldJobs } from './helpers/held-jobs.js';
 import { hangingSuiteConfig, isRunning } from './helpers/processes.js';
 import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
+import { folderStepsCanWrite } from './helpers/step-folder.js';
 
 const SECRET = 'workers-secret';
 
@@ -35,7 +36,8 @@ describe('jobs side by side', () => {
     lane: (job) => `environment:${job.branch}`,
     collapseQueued: true,
   });
-  const pid = (branch: string) => join(home, `pid-${branch}`);
+  const pids = folderStepsCanWrite();
+  const pid = (branch: string) => join(pids, `pid-${branch}`);
   /** Each branch's suite hangs and says where, so the test sees which runs are at work. */
   const configFor = (branch: string) =>
     `${hangingSuiteConfig(pid(branch))}server: { workers: 2 }\ntrigger: { branches: [one, two, three] }\n`;

@@ -18,6 +18,7 @@ import { git } from '../src/workspace/git.js';
 import { WAGGLE_BIN } from './helpers/cli.js';
 import { hangingSuiteConfig, isRunning } from './helpers/processes.js';
 import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
+import { folderStepsCanWrite } from './helpers/step-folder.js';
 
 const LEASE = { ttlMs: 1_500, renewMs: 200 };
 
@@ -109,7 +110,7 @@ describe('runs whose holder is gone', () => {
   });
 
   it('stops a `waggle run` in another process when its run is cancelled through the API', async () => {
-    const pidFile = join(home, 'sleeper.pid');
+    const pidFile = join(folderStepsCanWrite(), 'sleeper.pid');
     writeFileSync(join(repo, 'waggle.yml'), hangingSuiteConfig(pidFile));
     commitAll(repo, 'a suite that hangs');
     const child = spawn(process.execPath, [WAGGLE_BIN, 'run', '--json'], {

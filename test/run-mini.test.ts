@@ -10,6 +10,7 @@ import { git } from '../src/workspace/git.js';
 import { type CliResult, WAGGLE_BIN, waggle } from './helpers/cli.js';
 import { hangingSuiteConfig, isRunning } from './helpers/processes.js';
 import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
+import { folderStepsCanWrite } from './helpers/step-folder.js';
 
 describe('waggle run on a small monorepo', () => {
   let repo: string;
@@ -139,7 +140,7 @@ describe('cancelling a run', () => {
   it('Ctrl-C kills the running step with its children and records the run as cancelled', async () => {
     const repo = repoFrom(join(FIXTURES, 'mini'));
     const home = mkdtempSync(join(tmpdir(), 'waggle-home-'));
-    const pidFile = join(home, 'sleeper.pid');
+    const pidFile = join(folderStepsCanWrite(), 'sleeper.pid');
     writeFileSync(join(repo, 'waggle.yml'), hangingSuiteConfig(pidFile));
     commitAll(repo, 'a suite that hangs');
     const child = spawn(process.execPath, [WAGGLE_BIN, 'run', '--json'], {
@@ -166,7 +167,7 @@ describe('a run whose process was killed', () => {
   it('is marked interrupted by the next waggle run, its running step cancelled', async () => {
     const repo = repoFrom(join(FIXTURES, 'mini'));
     const home = mkdtempSync(join(tmpdir(), 'waggle-home-'));
-    const marker = join(home, 'suite-started');
+    const marker = join(folderStepsCanWrite(), 'suite-started');
     const slowSuite = `require('fs').writeFileSync(${JSON.stringify(marker)}, ''); setTimeout(() => {}, 3000)`;
     writeFileSync(
       join(repo, 'waggle.yml'),

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../src/pipeline/summary.js';
 import { waggle } from './helpers/cli.js';
 import { commitAll, FIXTURES, repoFrom } from './helpers/repo.js';
+import { folderStepsCanWrite } from './helpers/step-folder.js';
 
 // A suite writing JUnit with one case, or failing, depending on an argument; it records in a
 // file that it ran, so the test can tell which suites a run really started.
@@ -34,9 +35,11 @@ net.createServer((s) => s.end()).listen(Number(process.env.PORT), '127.0.0.1');
 function setup(config: string) {
   const repo = repoFrom(join(FIXTURES, 'mini'));
   const home = mkdtempSync(join(tmpdir(), 'waggle-suites-'));
+  // What the suites and the "database" leave for the test: steps cannot write into waggle's home.
+  const scratch = folderStepsCanWrite();
   writeFileSync(join(repo, 'suite.mjs'), SUITE);
   writeFileSync(join(repo, 'db.cjs'), DB);
-  writeFileSync(join(repo, 'waggle.yml'), config.replaceAll('HOME_DIR', home));
+  writeFileSync(join(repo, 'waggle.yml'), config.replaceAll('SCRATCH', scratch));
   commitAll(repo, 'suites');
   const run = async (args: string[] = []) => {
     const result = await waggle(['run', '--json', '--until', 'test', ...args], {
@@ -46,27 +49,27 @@ function setup(config: string) {
     return { ...result, summary: result.stdout ? (JSON.parse(result.stdout) as RunSummary) : undefined };
   };
   const ran = () => {
-    const file = join(home, 'ran.log');
+    const file = join(scratch, 'ran.log');
     return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : [];
   };
-  return { repo, home, run, ran };
+  return { repo, home, scratch, run, ran };
 }
 
 const port = 20_000 + (process.pid % 20_000);
 
 describe('suites and services', () => {
   it('runs each named suite, hands a service to the suite that lists it, and stops it at the end', async () => {
-    const { run, ran, home } = setup(`name: fx
+    const { run, ran, home, scratch } = setup(`name: fx
 services:
   db:
     run: [node, db.cjs]
     ready: { tcp: ${port} }
-    env: { DB_URI: "tcp://127.0.0.1:${port}", PORT: "${port}", PID_FILE: HOME_DIR/db.pid }
+    env: { DB_URI: "tcp://127.0.0.1:${port}", PORT: "${port}", PID_FILE: SCRATCH/db.pid }
 packages:
   lib:
     path: packages/lib
     build: false
-    env: { RAN_LOG: HOME_DIR/ran.log }
+    env: { RAN_LOG: SCRATCH/ran.log }
     test:
       - { name: client, run: [node, ../../suite.mjs, client], junit: reports/client.xml }
       - { name: server, run: [node, ../../suite.mjs, server], junit: reports/server.xml, services: [db] }
@@ -81,7 +84,7 @@ packages:
     );
     const names = shown.tests.map((t: { name: string }) => t.name).sort();
     expect(names).toEqual(['db is none', `db is tcp://127.0.0.1:${port}`]);
-    const pid = Number(readFileSync(join(home, 'db.pid'), 'utf8'));
+    const pid = Number(readFileSync(join(scratch, 'db.pid'), 'utf8'));
     expect(existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))).toBe(
       false,
     );
@@ -93,7 +96,7 @@ packages:
   lib:
     path: packages/lib
     build: false
-    env: { RAN_LOG: HOME_DIR/ran.log }
+    env: { RAN_LOG: SCRATCH/ran.log }
     test:
       - { name: silent, run: [node, ../../suite.mjs, silent, no-junit], junit: reports/silent.xml }
       - { name: exitcode, run: [node, ../../suite.mjs, exitcode, no-junit], junit: none }
@@ -136,7 +139,7 @@ packages:
   lib:
     path: packages/lib
     build: false
-    env: { RAN_LOG: HOME_DIR/ran.log }
+    env: { RAN_LOG: SCRATCH/ran.log }
     test: { run: [node, ../../suite.mjs, server], junit: reports/server.xml, services: [db] }
   app: { path: packages/app, test: false, build: false }
 `);

@@ -55,11 +55,16 @@ describe('waggleHome', () => {
   });
 
   it('falls back to ~/.local/state when XDG_STATE_HOME is unset or relative', () => {
-    expect(stateDirectory({ HOME: '/home/bee' })).toBe('/home/bee/.local/state');
-    expect(stateDirectory({ HOME: '/home/bee', XDG_STATE_HOME: 'relative/state' })).toBe(
+    expect(stateDirectory({ HOME: '/home/bee' }, 1000)).toBe('/home/bee/.local/state');
+    expect(stateDirectory({ HOME: '/home/bee', XDG_STATE_HOME: 'relative/state' }, 1000)).toBe(
       '/home/bee/.local/state',
     );
-    expect(stateDirectory({ HOME: '/home/bee', XDG_STATE_HOME: '/var/state' })).toBe('/var/state');
+    expect(stateDirectory({ HOME: '/home/bee', XDG_STATE_HOME: '/var/state' }, 1000)).toBe('/var/state');
+  });
+
+  it("keeps root's state in /var/lib, where the user steps run as can reach the workspaces", () => {
+    expect(stateDirectory({ HOME: '/root' }, 0)).toBe('/var/lib');
+    expect(stateDirectory({ HOME: '/root', XDG_STATE_HOME: '/srv/state' }, 0)).toBe('/srv/state');
   });
 
   it('names the folder safely whatever the checkout is called', () => {

@@ -18,10 +18,15 @@ export function homeOfConfig(configFile: string, env: NodeJS.ProcessEnv = proces
   return waggleHome(dirname(configFile), env);
 }
 
-/** $XDG_STATE_HOME, else ~/.local/state; a relative XDG_STATE_HOME is ignored, as the spec says. */
-export function stateDirectory(env: NodeJS.ProcessEnv): string {
+/**
+ * $XDG_STATE_HOME, else ~/.local/state; a relative XDG_STATE_HOME is ignored, as the spec says.
+ * As root, /var/lib: root's own home is closed to others, and the user steps run as
+ * (exec/step-user.ts) must reach the run workspaces.
+ */
+export function stateDirectory(env: NodeJS.ProcessEnv, uid = process.getuid?.()): string {
   const xdg = env.XDG_STATE_HOME;
   if (xdg && isAbsolute(xdg)) return xdg;
+  if (uid === 0) return '/var/lib';
   return join(env.HOME || homedir(), '.local', 'state');
 }
 

@@ -11,6 +11,7 @@ import { parseDuration } from '../config/units.js';
 import { toArgv } from '../exec/argv.js';
 import type { Redactor } from '../exec/redact.js';
 import { prepareRunHome, stepEnvironment } from '../exec/step-env.js';
+import { handOver, stepUser } from '../exec/step-user.js';
 import type { Step, StepOutcome } from '../pipeline/step.js';
 import { installKey } from '../pipeline/steps/install.js';
 import { commandRunner, describeExit } from '../pipeline/steps/run-command.js';
@@ -19,6 +20,7 @@ import type { TestCase } from '../reports/junit.js';
 import type { Run } from '../store/store.js';
 import type { Artifact } from '../workspace/artifact.js';
 import { resolveInside } from '../workspace/inside.js';
+import { openHomeToSteps } from '../workspace/step-access.js';
 import { TreeCache } from '../workspace/tree-cache.js';
 import { packEvidence } from './e2e-evidence.js';
 
@@ -50,8 +52,11 @@ export function e2eStep(input: E2eInput): Step {
     async run(context): Promise<StepOutcome> {
       const url = input.url();
       if (!url) return { status: 'skipped', detail: 'nothing was deployed' };
+      // The suite is the commit's code: it runs as the steps of CI do (exec/step-user.ts).
+      const user = stepUser(input.serverEnv);
+      if (user) await openHomeToSteps(home, user);
       const runHome = join(home, 'workspaces', `${job.id}.home`);
-      prepareRunHome(runHome, input.serverEnv);
+      prepareRunHome(runHome, input.serverEnv, user);
       const root = join(workspace, input.configDir);
       const env = (binPaths: string[]) => ({
         ...stepEnvironment({
@@ -65,20 +70,22 @@ export function e2eStep(input: E2eInput): Step {
         CHROMIUM_PATH: input.serverEnv.CHROMIUM_PATH ?? CHROMIUM,
         PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
       });
-      const run = commandRunner(() => env([join(root, 'node_modules', '.bin')]), input.redactor);
+      const run = commandRunner(() => env([join(root, 'node_modules', '.bin')]), input.redactor, user);
+      const checkout = commandRunner(() => env([]), input.redactor);
 
       rmSync(workspace, { recursive: true, force: true });
       const clone: [string[], string][] = [
-        [['git', 'clone', '--quiet', '--no-checkout', '--', job.repo, workspace], home],
+        [['git', 'clone', '--quiet', '--no-checkout', '--no-hardlinks', '--', job.repo, workspace], home],
         [['git', 'checkout', '--quiet', '--detach', job.sha], workspace],
       ];
       for (const [argv, cwd] of clone) {
-        const result = await run(context, argv, cwd);
+        const result = await checkout(context, argv, cwd);
         if (result.exitCode !== 0)
           return { status: 'failed', detail: `git ${argv[1]}: ${describeExit(result)}` };
       }
       const lockfile = join(root, 'package-lock.json');
-      const modules = new TreeCache(join(home, 'cache', 'node_modules'));
+      if (user) await handOver(workspace, user);
+      const modules = new TreeCache(join(home, 'cache', 'node_modules'), user);
       if (existsSync(lockfile) && (await modules.restore(installKey(lockfile), root, { link: true }))) {
         context.log('node_modules restored from the run that was deployed');
       } else {

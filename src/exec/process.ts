@@ -3,6 +3,8 @@
  * cancellation that kill the whole process group, so `npm test` takes its Chromium with it.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { ExecError } from './exec-error.js';
 import type { Redactor } from './redact.js';
 import { stripAnsi } from './terminal-text.js';
@@ -15,6 +17,8 @@ export interface RunOptions {
   /** Each line of output as it arrives (already redacted). */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   redactor?: Redactor;
+  /** The user the process runs as (pushed code: see step-user.ts); else waggle's own. */
+  user?: { uid: number; gid: number };
 }
 
 export interface ProcessResult {
@@ -32,14 +36,28 @@ export function runProcess(argv: readonly string[], options: RunOptions): Promis
   const [file, ...args] = argv;
   if (!file) throw new Error('empty command');
   const started = Date.now();
+  const env = options.env ?? process.env;
+  // Another user's exec reports a PATH folder it may not enter (root's own) as EACCES, hiding
+  // that the command is simply not there: look first, and say ENOENT as for waggle's own user.
+  if (options.user && !file.includes('/') && !onPath(file, env.PATH ?? '')) {
+    return Promise.resolve({
+      argv,
+      exitCode: null,
+      durationMs: 0,
+      outcome: 'spawn',
+      stdout: '',
+      stderr: `spawn ${file} ENOENT\n`,
+    });
+  }
   return new Promise((resolve) => {
     const output = { stdout: '', stderr: '' };
     let outcome: ProcessResult['outcome'] = 'exit';
     const child = spawn(file, args, {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // its own process group, so a kill reaches every descendant
+      ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
     });
 
     const killGroup = (why: ProcessResult['outcome']) => {
@@ -97,6 +115,10 @@ export async function exec(argv: readonly string[], options: RunOptions): Promis
     throw new ExecError(argv, options.cwd, result.exitCode, result.stdout, result.stderr, result.outcome);
   }
   return result;
+}
+
+function onPath(file: string, path: string): boolean {
+  return path.split(delimiter).some((folder) => folder && existsSync(join(folder, file)));
 }
 
 function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {

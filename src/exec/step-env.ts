@@ -3,8 +3,9 @@
  * build needs (PATH, locale, certificates, proxies), a home folder of the run's own, facts about
  * the run, and the variables its package names in waggle.yml: never the server's own secrets.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import type { StepUser } from './step-user.js';
 
 /** Server variables a build may need that carry no credentials of waggle's. */
 const PASSED_THROUGH = [
@@ -76,13 +77,16 @@ export function stepEnvironment(input: StepEnvInput): NodeJS.ProcessEnv {
  * Makes the run's home, with the server user's npm settings minus any credentials (a registry
  * mirror, nodedir), so `npm ci` behaves as it does for the user without handing over a token.
  */
-export function prepareRunHome(home: string, serverEnv: NodeJS.ProcessEnv): void {
+export function prepareRunHome(home: string, serverEnv: NodeJS.ProcessEnv, user?: StepUser): void {
   mkdirSync(home, { recursive: true, mode: 0o700 });
+  if (user) chownSync(home, user.uid, user.gid);
   const userConfig =
     serverEnv.npm_config_userconfig ?? (serverEnv.HOME ? join(serverEnv.HOME, '.npmrc') : undefined);
   if (!userConfig || !existsSync(userConfig)) return;
   const settings = readFileSync(userConfig, 'utf8')
     .split('\n')
     .filter((line) => !NPMRC_CREDENTIAL.test(line.trim()));
-  writeFileSync(join(home, '.npmrc'), `${settings.join('\n')}\n`, { mode: 0o600 });
+  const npmrc = join(home, '.npmrc');
+  writeFileSync(npmrc, `${settings.join('\n')}\n`, { mode: 0o600 });
+  if (user) chownSync(npmrc, user.uid, user.gid);
 }

@@ -1,6 +1,7 @@
 /** What the CI steps are given to plan and run with, and what they report back through. */
 import type { PackageConfig } from '../config/schema.js';
 import type { Redactor } from '../exec/redact.js';
+import type { StepUser } from '../exec/step-user.js';
 import type { TestCase } from '../reports/junit.js';
 import type { Artifact } from '../workspace/artifact.js';
 import type { PackageGraph } from '../workspace/graph.js';
@@ -47,6 +48,8 @@ export interface CiPlanInput {
   /** Packages that must have build outputs: the affected ones and what they depend on. */
   needed: ReadonlySet<string>;
   until: StageName;
+  /** Who runs the commands of the commit (exec/step-user.ts); none: waggle's own user. */
+  user?: StepUser;
   /** The environment of a step's commands: for one package, or for the run as a whole. */
   envFor(pkg?: string): NodeJS.ProcessEnv;
   redactor: Redactor;

@@ -7,10 +7,12 @@ import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { secretValues } from '../config/secrets.js';
 import { Redactor } from '../exec/redact.js';
+import { stepUser } from '../exec/step-user.js';
 import type { Store } from '../store/store.js';
 import { commitInfo } from '../workspace/git.js';
 import { withDependencies } from '../workspace/graph.js';
 import { applyRetention } from '../workspace/retention.js';
+import { openHomeToSteps } from '../workspace/step-access.js';
 import type { StepSink } from './ci-plan-input.js';
 import { planCiSteps } from './ci-steps.js';
 import { execute } from './engine.js';
@@ -117,6 +119,8 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
     ...[env.WAGGLE_WEBHOOK_SECRET, env.WAGGLE_TOKEN].filter((v): v is string => !!v),
   );
   const workspace = join(request.home, 'workspaces', String(runId));
+  const user = stepUser(env);
+  if (user) await openHomeToSteps(request.home, user);
   const envFor = stepEnvironments({
     config,
     variables: scope.variables,
@@ -124,6 +128,7 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
     home: request.home,
     root: join(workspace, configDir),
     run: { runId, sha, branch: run.branch },
+    user,
   });
   // Started on a suite's first need, and stopped when the run ends, whatever happens.
   const services = new TestServices({
@@ -133,6 +138,7 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
     serverEnv: env,
     redactor,
     signal,
+    user,
   });
   const recorder = new RunRecorder(store, runId, request.onEvent);
   const tally = new RunTally();
@@ -169,6 +175,7 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
     envFor,
     redactor,
     sink,
+    user,
   });
 
   tally.planned(steps);

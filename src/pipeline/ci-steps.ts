@@ -15,10 +15,12 @@ import { testSteps } from './steps/test.js';
 
 export function planCiSteps(input: CiPlanInput): Step[] {
   const root = join(input.workspace, input.configDir);
-  const run = commandRunner((pkg) => input.envFor(pkg), input.redactor);
+  const run = commandRunner((pkg) => input.envFor(pkg), input.redactor, input.user);
+  // The checkout is waggle's own work (it reads the repository); what it checks out is the commit's.
+  const checkoutRun = commandRunner(() => input.envFor(), input.redactor);
   // The CI stages; the ones after package belong to deploys and rollouts, planned elsewhere.
   const byStage: Partial<Record<StageName, () => Step[]>> = {
-    checkout: () => [checkoutStep(input, run)],
+    checkout: () => [checkoutStep(input, checkoutRun)],
     install: () => [installStep(input, root, run)],
     build: () => buildSteps(input, root, run),
     test: () => testSteps(input, root, run),

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { prepareRunHome, type RunFacts, stepEnvironment } from '../exec/step-env.js';
+import type { StepUser } from '../exec/step-user.js';
 
 export function stepEnvironments(input: {
   config: Config;
@@ -18,10 +19,12 @@ export function stepEnvironments(input: {
   /** The workspace folder package paths start from. */
   root: string;
   run: RunFacts;
+  /** Who runs the steps: the run's HOME is theirs. */
+  user?: StepUser;
 }): (pkg?: string) => NodeJS.ProcessEnv {
   const { config, serverEnv, root } = input;
   const runHome = join(input.home, 'workspaces', `${input.run.runId}.home`);
-  prepareRunHome(runHome, serverEnv);
+  prepareRunHome(runHome, serverEnv, input.user);
   const rootBin = join(root, 'node_modules', '.bin');
   return (name) => {
     const pkg = name === undefined ? undefined : config.packages[name];

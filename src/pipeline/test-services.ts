@@ -15,6 +15,7 @@ import { parseDuration } from '../config/units.js';
 import { FailedOperationError } from '../errors.js';
 import { toArgv } from '../exec/argv.js';
 import type { Redactor } from '../exec/redact.js';
+import type { StepUser } from '../exec/step-user.js';
 
 export type ServiceLog = (line: string, stream: 'stdout' | 'stderr') => void;
 
@@ -29,6 +30,8 @@ export interface TestServicesOptions {
   redactor?: Redactor;
   /** The run's cancel signal: waiting stops and the acquire fails. */
   signal?: AbortSignal;
+  /** Who runs the services: the commit's commands, like its steps (exec/step-user.ts). */
+  user?: StepUser;
   /** The clock behind readiness deadlines and the time to ready in the log. */
   now?: () => number;
 }
@@ -133,6 +136,7 @@ export class TestServices {
       env: { ...this.options.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // its own process group, so a stop reaches every descendant
+      ...(this.options.user ? { uid: this.options.user.uid, gid: this.options.user.gid } : {}),
     });
     const service: Running = {
       name,

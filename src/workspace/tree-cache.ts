@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { exec } from '../exec/process.js';
+import { handOver, type StepUser, takeBack } from '../exec/step-user.js';
 import { resolveInside } from './inside.js';
 
 const INDEX = '.waggle-paths.json';
@@ -18,7 +19,14 @@ export interface CopyMode {
 }
 
 export class TreeCache {
-  constructor(private readonly dir: string) {}
+  /**
+   * `owner`: the user steps run as, who gets the trees put back; linked files stay waggle's, so a
+   * step can add and remove files but never change what the cache holds.
+   */
+  constructor(
+    private readonly dir: string,
+    private readonly owner?: StepUser,
+  ) {}
 
   has(key: string): boolean {
     return existsSync(join(this.dir, key, INDEX));
@@ -33,6 +41,8 @@ export class TreeCache {
       for (const path of present) await copy(join(fromRoot, path), join(staging, path), mode);
       // None may be there (an app with no dependencies has no node_modules): an empty entry is one too.
       mkdirSync(staging, { recursive: true });
+      // Linked files are the workspace's own: taken back, a later step cannot change them in place.
+      if (this.owner && mode.link) await takeBack(staging);
       writeFileSync(join(staging, INDEX), JSON.stringify(present));
       mkdirSync(this.dir, { recursive: true });
       renameSync(staging, join(this.dir, key));
@@ -54,6 +64,7 @@ export class TreeCache {
       const target = resolveInside(toRoot, path);
       rmSync(target, { recursive: true, force: true });
       await copy(join(entry, path), target, mode);
+      if (this.owner) await handOver(target, this.owner, mode.link ? 'directories' : 'everything');
     }
     return true;
   }

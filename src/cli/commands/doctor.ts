@@ -6,6 +6,7 @@ import { ConfigError } from '../../config/errors.js';
 import { findConfigFile, loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { references } from '../../config/secrets.js';
+import { describeStepIsolation } from '../../exec/step-user.js';
 import { fileSize } from '../../format/size.js';
 import { spaceUsed } from '../../workspace/retention.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
@@ -111,6 +112,7 @@ function runChecks(configOption: string | undefined, env: NodeJS.ProcessEnv): Ch
       fix: 'export each variable (names only are shown here, never values)',
     });
   }
+  checks.push({ name: 'step user', required: false, ...describeStepIsolation(env) });
   checks.push({
     name: 'WAGGLE_WEBHOOK_SECRET',
     ok: !!env.WAGGLE_WEBHOOK_SECRET,

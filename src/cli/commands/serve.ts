@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { findConfigFile, loadConfig } from '../../config/load.js';
+import { describeStepIsolation } from '../../exec/step-user.js';
 import { createServer } from '../../server/server.js';
 import { Store } from '../../store/store.js';
 import { homeOfConfig } from '../home.js';
@@ -40,6 +41,8 @@ export function registerServe(program: Command): void {
       console.error(
         `waggle server listening at ${url} (webhook: ${config.server.publicUrl ?? url}/webhooks/github)`,
       );
+      const isolation = describeStepIsolation();
+      console.error(isolation.ok ? isolation.detail : `warning: ${isolation.detail}; ${isolation.fix ?? ''}`);
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);

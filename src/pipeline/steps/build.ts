@@ -14,7 +14,7 @@ import { describeExit, type RunCommand } from './run-command.js';
 const BUILD_TIMEOUT_MS = 30 * 60_000;
 
 export function buildSteps(input: CiPlanInput, root: string, run: RunCommand): Step[] {
-  const builds = new TreeCache(join(input.home, 'cache', 'builds'));
+  const builds = new TreeCache(join(input.home, 'cache', 'builds'), input.user);
   return Object.entries(input.packages).map(([name, pkg]) => {
     const key = input.keys.get(name);
     return packageStep('build', name, {

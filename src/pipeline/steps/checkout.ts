@@ -1,5 +1,9 @@
-/** checkout: a fresh clone of the repository at exactly the commit being run. */
+/**
+ * checkout: a fresh clone of the repository at exactly the commit being run, made by waggle and
+ * then given to the user steps run as.
+ */
 import { rmSync } from 'node:fs';
+import { handOver } from '../../exec/step-user.js';
 import type { CiPlanInput } from '../ci-plan-input.js';
 import type { Step } from '../step.js';
 import type { RunCommand } from './run-command.js';
@@ -15,7 +19,17 @@ export function checkoutStep(input: CiPlanInput, run: RunCommand): Step {
       // A local clone hard-links git's objects: a fresh, isolated tree in well under a second.
       const clone = await run(
         context,
-        ['git', 'clone', '--quiet', '--no-checkout', '--', input.repo, input.workspace],
+        [
+          'git',
+          'clone',
+          '--quiet',
+          '--no-checkout',
+          // Objects hard-linked from the repository would be handed to the step user below.
+          ...(input.user ? ['--no-hardlinks'] : []),
+          '--',
+          input.repo,
+          input.workspace,
+        ],
         input.home,
       );
       if (clone.exitCode !== 0)
@@ -27,6 +41,7 @@ export function checkoutStep(input: CiPlanInput, run: RunCommand): Step {
       );
       if (checkout.exitCode !== 0)
         return { status: 'failed', exitCode: checkout.exitCode, detail: 'git checkout failed' };
+      if (input.user) await handOver(input.workspace, input.user);
       context.log(`checked out ${input.sha}`);
       return { status: 'passed', detail: input.sha.slice(0, 12) };
     },

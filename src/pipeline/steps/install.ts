@@ -25,7 +25,7 @@ export function installStep(input: CiPlanInput, root: string, run: RunCommand): 
         return { status: 'failed', detail: 'no package-lock.json' };
       }
       const key = installKey(lockfile);
-      const modules = new TreeCache(join(input.home, 'cache', 'node_modules'));
+      const modules = new TreeCache(join(input.home, 'cache', 'node_modules'), input.user);
       if (!input.fresh && (await modules.restore(key, root, { link: true }))) {
         context.log(`node_modules restored for lockfile ${key.slice(0, 12)}`);
         return { status: 'cached', detail: `lockfile ${key.slice(0, 12)}` };

@@ -1,6 +1,7 @@
 /** A step's command: run in its folder, output into the step's log, killed with the run. */
 import { type ProcessResult, runProcess } from '../../exec/process.js';
 import type { Redactor } from '../../exec/redact.js';
+import type { StepUser } from '../../exec/step-user.js';
 import type { StepContext } from '../step.js';
 
 export interface CommandOptions {
@@ -18,11 +19,19 @@ export type RunCommand = (
   options?: CommandOptions,
 ) => Promise<ProcessResult>;
 
-/** `envFor` gives the environment of a command run for a package, or for the run as a whole. */
-export function commandRunner(envFor: (pkg?: string) => NodeJS.ProcessEnv, redactor: Redactor): RunCommand {
+/**
+ * `envFor` gives the environment of a command run for a package, or for the run as a whole;
+ * `user` is who runs pushed code (none for waggle's own commands, such as the checkout).
+ */
+export function commandRunner(
+  envFor: (pkg?: string) => NodeJS.ProcessEnv,
+  redactor: Redactor,
+  user?: StepUser,
+): RunCommand {
   return async (context, argv, cwd, { timeoutMs, pkg, extraEnv } = {}) => {
     const result = await runProcess(argv, {
       cwd,
+      user,
       env: { ...envFor(pkg), ...extraEnv },
       timeoutMs,
       signal: context.signal,
