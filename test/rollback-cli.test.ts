@@ -40,6 +40,8 @@ describe('waggle rollback', () => {
   let backJob: number;
   let backRunning: Awaited<ReturnType<typeof running>>;
   let backSteps: string[];
+  let backCommit: string | undefined;
+  let firstCommit: string | undefined;
   let holder: number;
 
   beforeAll(async () => {
@@ -63,6 +65,10 @@ describe('waggle rollback', () => {
     backJob = Number(/rollback run (\d+)/.exec(seen.back?.result.stdout ?? '')?.[1]);
     backRunning = await running();
     backSteps = (await inStore((store) => store.steps.ofRun(backJob))).map((s) => `${s.key} ${s.status}`);
+    [backCommit, firstCommit] = await inStore(async (store) => [
+      (await store.runs.get(backJob))?.sha,
+      (await store.runs.get(first.run))?.sha,
+    ]);
     await step('none', ['rollback', 'staging', '--no-notify']);
     await step('forward', ['rollback', 'staging', '--to', second.release, '--no-notify', '--json']);
     await step('unknown', ['rollback', 'staging', '--to', 'nonsense', '--no-notify']);
@@ -124,6 +130,7 @@ describe('waggle rollback', () => {
       })),
     );
     expect(backSteps).toEqual(['lock passed', 'hosts passed', 'rollback passed']);
+    expect(backCommit, 'filed under the commit it went back to').toBe(firstCommit);
   });
 
   it('refuses to go back past the oldest release, moving nothing', () => {

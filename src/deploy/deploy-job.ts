@@ -87,7 +87,8 @@ export async function queueDeploy(
 
 /**
  * Records a rollback job of the environment. It is filed under the commit it goes back to when the
- * store knows it (`to`'s run), else under the one the environment runs now, else the checkout's.
+ * store knows it (`to`'s run), else under the one the environment runs now (else the checkout's)
+ * until the rollback has found its release (rollback.ts).
  */
 export async function queueRollback(
   store: Store,

@@ -232,6 +232,17 @@ export async function rollbackStep(
       deploy_run: input.jobId,
       since: now,
     });
+  await fileUnderTarget(input.store, input.jobId, outcome.placed[0]?.sourceRun);
   context.log(`${name} runs ${outcome.release}`);
   return { status: 'passed', detail: `${name} runs ${outcome.release}` };
+}
+
+/**
+ * A rollback to "the release before" was queued under the commit the environment ran: once the
+ * hosts said which release that is, the job is filed under the commit it went back to, as one
+ * given --to is from the start.
+ */
+async function fileUnderTarget(store: Store, jobId: number, sourceRun: number | undefined): Promise<void> {
+  const source = sourceRun === undefined ? undefined : await store.runs.get(sourceRun);
+  if (source) await store.runs.update(jobId, { repo: source.repo, branch: source.branch, sha: source.sha });
 }

@@ -38,6 +38,10 @@ export interface RunChanges {
   summary?: string;
   base_sha?: string | null;
   error?: string | null;
+  /** A job whose commit is known only once it runs (a rollback to "the release before"). */
+  repo?: string;
+  branch?: string;
+  sha?: string;
 }
 
 /** The row of a new run: queued for a worker, or, with a lease, already running under its holder. */
