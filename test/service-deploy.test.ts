@@ -1,8 +1,10 @@
 /**
- * A service released on a host under pm2: started from its release's own folder, made current
+ * A service released on a host under pm2: started from its release's own folder beside the old
+ * release, which serves until the new one listens (no request fails in between), made current
  * only once healthy, and put back on the previous release when the new one fails its check.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +16,45 @@ import { freePort } from './helpers/ports.js';
 import { serviceArtifact } from './helpers/service-artifacts.js';
 
 const SECRET = 'sk_live_do_not_leak_4242';
+
+/** GETs sent one after another until stopped, on fresh connections and on a keep-alive one; what failed. */
+function traffic(port: number) {
+  const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
+  const releases = new Set<string>();
+  const failures: string[] = [];
+  let stopping = false;
+  const once = (agent: Agent | false) =>
+    new Promise<void>((resolve) => {
+      const req = request({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => {
+          if (res.statusCode === 200) releases.add((JSON.parse(body) as { release: string }).release);
+          else failures.push(`${res.statusCode} ${body}`);
+          resolve();
+        });
+      });
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        failures.push(error.code ?? error.message);
+        resolve();
+      });
+      req.end();
+    });
+  const client = async (agent: Agent | false) => {
+    while (!stopping) await once(agent);
+  };
+  const running = [client(false), client(keepAlive)];
+  return {
+    stop: async () => {
+      stopping = true;
+      await Promise.all(running);
+      keepAlive.destroy();
+      return { releases: [...releases].sort(), failures };
+    },
+  };
+}
 
 describe('a service released under pm2', () => {
   let dir: string;
@@ -47,7 +88,13 @@ describe('a service released under pm2', () => {
   // Three releases in a row, each on top of the last, made once here: what each left (its outcome,
   // what the service answered then) is kept for the tests, which only assert.
   let first: { outcome: Outcome; answer: unknown };
-  let second: { outcome: Outcome; answer: unknown; pm2Cwd: string | undefined };
+  let second: {
+    outcome: Outcome;
+    answer: unknown;
+    pm2Cwd: string | undefined;
+    /** What clients asking throughout the release saw. */
+    traffic: { releases: string[]; failures: string[] };
+  };
   let broken: { outcome: Outcome; answer: unknown; current: string | undefined };
 
   beforeAll(async () => {
@@ -60,8 +107,14 @@ describe('a service released under pm2', () => {
 
     const one = await release('first', 1);
     first = { outcome: one, answer: await asked() };
+    const clients = traffic(port);
     const two = await release('second', 2);
-    second = { outcome: two, answer: await asked(), pm2Cwd: (await pm2.state('hivenue-billing'))?.cwd };
+    second = {
+      outcome: two,
+      answer: await asked(),
+      pm2Cwd: (await pm2.state('hivenue-billing'))?.cwd,
+      traffic: await clients.stop(),
+    };
     const three = await release('broken', 3, 500);
     broken = { outcome: three, answer: await asked(), current: await releases.current() };
   }, 60_000);
@@ -79,6 +132,8 @@ describe('a service released under pm2', () => {
     expect(answer.release).toBe('second');
     expect(answer.cwd).toBe(join(releases.paths.releases, second.outcome.release));
     expect(second.pm2Cwd).toBe(answer.cwd);
+    // The old release answered until the new one took over: no request failed in between.
+    expect(second.traffic).toEqual({ releases: ['first', 'second'], failures: [] });
 
     const outcome = broken.outcome;
     expect(outcome).toMatchObject({

@@ -106,6 +106,8 @@ function startRelease(input: Running, id: string): Promise<void> {
     envFile: envFileOf(releases),
     env: { PORT: String(service.port), NODE_ENV: 'production' },
     logDir: posix.join(releases.paths.shared, 'logs'),
+    // The release it replaces serves until this one listens, for as long as it may take to be healthy.
+    readyWithinMs: input.health.withinMs,
   });
 }
 
