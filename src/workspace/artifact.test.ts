@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tar from 'tar';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
@@ -99,5 +101,29 @@ describe('the artifact of a package at the root that is a service and a site', (
     const workspace = meanWorkspace(both('[server]'));
     rmSync(join(workspace.root, 'dist'), { recursive: true });
     await expect(artifactOf(workspace)).rejects.toThrow('site folder dist/client/browser was not built in .');
+  });
+
+  it('packs more dependency files than its process may open at once', () => {
+    // A real app's production node_modules holds some 10,000 files; hashing them all at once ran
+    // out of file descriptors. Here: 500 files, in a process limited to 64 open files.
+    const { root, config } = meanWorkspace(both('[dist, server]'));
+    for (let i = 0; i < 500; i++)
+      write(root, { [`node_modules/web/lib/${i}.js`]: `module.exports = ${i};\n` });
+    const script = join(scratch, 'pack.mts');
+    writeFileSync(
+      script,
+      `import { buildArtifact } from ${JSON.stringify(fileURLToPath(new URL('./artifact.ts', import.meta.url)))};
+const [workspace, outDir, pkg] = process.argv.slice(2);
+const artifact = await buildArtifact({ name: 'cats', pkg: JSON.parse(pkg), workspace, commit: 'a'.repeat(40), cacheKey: 'c'.repeat(64), outDir });
+console.log(artifact.manifest.files.length);
+`,
+    );
+    const pkg = JSON.stringify(parseConfig(config).packages.cats);
+    const out = execFileSync(
+      'sh',
+      ['-c', 'ulimit -n 64 && exec "$0" --import tsx "$@"', process.execPath, script, root, scratch, pkg],
+      { encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url)) },
+    );
+    expect(Number(out.trim())).toBe(507);
   });
 });

@@ -156,15 +156,25 @@ export function listFiles(root: string, dir = root): string[] {
   });
 }
 
+/** Files hashed at once: a service's node_modules holds thousands, more than a process may open. */
+const HASHING_AT_ONCE = 16;
+
 async function hashFiles(root: string): Promise<ArtifactManifest['files']> {
   const files = listFiles(root).sort();
-  return Promise.all(
-    files.map(async (path) => ({
-      path,
-      size: statSync(join(root, path)).size,
-      sha256: await hashFile(join(root, path)),
-    })),
-  );
+  const hashed: ArtifactManifest['files'] = [];
+  let next = 0;
+  const hashNext = async (): Promise<void> => {
+    for (let index = next++; index < files.length; index = next++) {
+      const path = files[index] as string;
+      hashed[index] = {
+        path,
+        size: statSync(join(root, path)).size,
+        sha256: await hashFile(join(root, path)),
+      };
+    }
+  };
+  await Promise.all(Array.from({ length: HASHING_AT_ONCE }, hashNext));
+  return hashed;
 }
 
 export function hashFile(file: string): Promise<string> {
