@@ -155,6 +155,14 @@ describe('runs', () => {
     expect(await store.runs.forCommit('/repo', 'feature', '3'.repeat(40))).toBeUndefined();
   });
 
+  it('measures changes from the last passed CI run, not from a later deploy of an older one', async () => {
+    const older = await store.runs.create(push({ sha: '1'.repeat(40) }));
+    const newer = await store.runs.create(push({ sha: '2'.repeat(40) }));
+    const deploy = await store.runs.create(push({ sha: '1'.repeat(40), kind: 'deploy' }));
+    for (const id of [older, newer, deploy]) await store.runs.update(id, { status: 'passed' });
+    expect((await store.runs.lastPassed('/repo', 'main', '3'.repeat(40)))?.id).toBe(newer);
+  });
+
   it('queues a run again with the same commit and options, as a rerun or a retry', async () => {
     const id = await store.runs.create(push({ options: '{"until":"test"}', delivery_id: 'd-7' }));
     await store.runs.update(id, { status: 'interrupted', base_sha: 'f'.repeat(40) });

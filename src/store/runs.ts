@@ -250,7 +250,6 @@ export class Runs {
       .executeTakeFirst();
   }
 
-  /** The newest passed run of a branch at another commit: what "changed since" is measured from. */
   /** The newest CI run of the branch that passed: what a deploy takes when told no run. */
   newestPassed(repo: string, branch: string): Promise<Run | undefined> {
     return this.connection.db
@@ -265,12 +264,18 @@ export class Runs {
       .executeTakeFirst();
   }
 
+  /**
+   * The newest passed CI run of a branch at another commit: what "changed since" is measured from.
+   * Deploys do not count: one of an older run, finished after newer commits passed, would move the
+   * base back to what it deployed.
+   */
   lastPassed(repo: string, branch: string, exceptSha: string): Promise<Run | undefined> {
     return this.connection.db
       .selectFrom('runs')
       .selectAll()
       .where('repo', '=', repo)
       .where('branch', '=', branch)
+      .where('kind', '=', 'ci')
       .where('status', '=', 'passed')
       .where('sha', '!=', exceptSha)
       .orderBy('id', 'desc')
