@@ -110,6 +110,17 @@ describe('the preload of services under pm2', () => {
     await expect(get(port, '/')).rejects.toThrow(/ECONNREFUSED/);
   });
 
+  it('lets a service that closes its server on SIGINT end by itself, IPC channel and all', async () => {
+    const port = await freePort();
+    const running = service(`${HOLDING}process.on('SIGINT', () => server.close());\n`, {
+      PORT: String(port),
+      LISTEN: String(port),
+    });
+    await running.hears('listening');
+    running.child.kill('SIGINT');
+    expect(await running.exited).toBe(0);
+  });
+
   it('leaves a service that handles SIGINT to stop itself', async () => {
     const port = await freePort();
     const running = service(`${HOLDING}process.on('SIGINT', () => process.send('stopping myself'));\n`, {

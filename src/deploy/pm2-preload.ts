@@ -11,6 +11,8 @@
  *   request off. Connections idle at that moment are not cut at once, as Node's own close would
  *   (a client may be sending on one right then): they end after their next answer, or when Node's
  *   keepAliveTimeout ends them as it always does.
+ * - A service that stops by closing its servers and connections exits then, as it would outside
+ *   pm2, rather than being kept alive by pm2's IPC channel until pm2 kills it.
  * - pm2 stops a process with SIGINT. A service with no SIGINT handler of its own would die on the
  *   spot, cutting off what it was answering; instead its servers close as above and it exits once
  *   they have (pm2 kills it after kill_timeout if that never happens).
@@ -33,7 +35,13 @@ net.Server.prototype.listen = function (...args) {
     this.prependListener('request', track);
   }
   servers.add(this);
-  this.once('close', () => servers.delete(this));
+  process.channel?.ref();
+  this.once('close', () => {
+    servers.delete(this);
+    // pm2's IPC channel would keep the process alive: one that stops by closing what it holds
+    // (as most do on SIGINT) would wait for pm2's kill. With no server left, it exits as usual.
+    if (servers.size === 0) process.channel?.unref();
+  });
   this.once('listening', () => {
     const address = this.address();
     const ours = !port || (address !== null && typeof address === 'object' && address.port === port);

@@ -5,7 +5,15 @@
  * none fail. Each release runs from its own real folder, whatever `current` points at.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,7 +86,11 @@ describe('a service handed from release to release under pm2', () => {
     env: { PORT: String(port) },
     logDir: join(base, 'shop', 'api', 'shared', 'logs'),
   });
-  /** A release of a service that answers a little slowly (so requests are in flight at each switch) and stops gracefully. */
+  /**
+   * A release of a service that answers a little slowly (so requests are in flight at each switch)
+   * and stops gracefully, as most do: on SIGINT it closes its server and lets the process end by
+   * itself, which it notes in its folder (a process pm2 kills notes nothing).
+   */
   const release = (name: string) => {
     mkdirSync(join(releases(), name), { recursive: true });
     writeFileSync(
@@ -88,9 +100,15 @@ const server = http.createServer((req, res) => {
   setTimeout(() => res.end(JSON.stringify({ release: ${JSON.stringify(name)}, cwd: process.cwd(), pid: process.pid })), 20);
 });
 server.listen(Number(process.env.PORT), '127.0.0.1');
-process.on('SIGINT', () => server.close(() => process.exit(0)));
+process.on('SIGINT', () => server.close());
+process.on('exit', () => require('node:fs').appendFileSync('ended', process.pid + '\\n'));
 `,
     );
+  };
+  /** Pids of a release's processes that ended by themselves. */
+  const ended = (name: string) => {
+    const file = join(releases(), name, 'ended');
+    return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').map(Number) : [];
   };
   const pm2Apps = () =>
     (
@@ -104,7 +122,14 @@ process.on('SIGINT', () => server.close(() => process.exit(0)));
       .map((p) => p.name)
       .sort();
 
-  let handover: { answers: Answer[]; failures: string[]; state: ServiceState | undefined; apps: string[] };
+  let handover: {
+    answers: Answer[];
+    failures: string[];
+    state: ServiceState | undefined;
+    apps: string[];
+    /** Pids of release one that ended by themselves. */
+    ended: number[];
+  };
   let restart: {
     answers: Answer[];
     failures: string[];
@@ -136,6 +161,7 @@ process.on('SIGINT', () => server.close(() => process.exit(0)));
       failures: load.failures,
       state: await pm2.state('shop-api'),
       apps: pm2Apps(),
+      ended: ended('one'),
     };
 
     const before = await pm2.state('shop-api');
@@ -155,6 +181,9 @@ process.on('SIGINT', () => server.close(() => process.exit(0)));
     expect(served).toEqual(new Set(['one', 'two']));
     expect(handover.answers.at(-1)?.release).toBe('two');
     expect(handover.apps).toEqual(['shop-api@two']);
+    // The old release's process ended by itself once it had answered, as it would outside pm2.
+    const one = handover.answers.filter((a) => a.release === 'one').map((a) => a.pid);
+    expect(handover.ended).toEqual([...new Set(one)]);
     expect(handover.state).toMatchObject({
       status: 'online',
       app: 'shop-api@two',
