@@ -1,6 +1,7 @@
 /**
  * A real nginx on loopback, driven through the local transport: the site with its SPA fallback,
- * an API reaching its upstream without the /api/<module> prefix, reloads that keep the master,
+ * an API reaching its upstream without the /api/<module> prefix, idle upstream connections closed
+ * by nginx before a Node service would, reloads that keep the master,
  * configurations nginx refuses (or cannot bind) leaving the old one serving, and TLS.
  */
 import { execFileSync } from 'node:child_process';
@@ -236,6 +237,25 @@ describe('nginx applied on a host', () => {
     expect(typeof line?.bytes_sent).toBe('number');
     // The proving requests stay out of it.
     expect(readFileSync(accessLog, 'utf8')).not.toContain('__waggle');
+  });
+
+  it('closes an idle upstream connection itself, before a Node service would', async () => {
+    await nginx.apply(state('billing-blue'));
+    const platform = servers[2] as Server;
+    // The connection nginx answers this request on, and who closes it once it is idle: nginx
+    // (the service sees the connection end) or the service, at its keepAliveTimeout (5 s).
+    const closedBy = new Promise<string>((resolve) =>
+      platform.once('request', (req) => {
+        let ended = false;
+        req.socket.once('end', () => {
+          ended = true;
+        });
+        req.socket.once('close', () => resolve(ended ? 'nginx' : 'the service'));
+      }),
+    );
+    expect((await get(`http://127.0.0.1:${http}/api/platform/idle`)).status).toBe(200);
+    expect(platform.keepAliveTimeout).toBe(5_000);
+    expect(await closedBy).toBe('nginx');
   });
 
   it('answers its version on loopback only', async () => {

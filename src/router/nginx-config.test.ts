@@ -79,9 +79,14 @@ describe('renderNginxConfig', () => {
   it('proxies /api/<module>/ to a named upstream, stripping the prefix', () => {
     const { text } = renderNginxConfig(plain);
     expect(section(text, 'upstream api_billing')).toBe(
-      ['    upstream api_billing {', '        server 10.0.0.7:4003;', '        keepalive 16;', '    }'].join(
-        '\n',
-      ),
+      [
+        '    upstream api_billing {',
+        '        server 10.0.0.7:4003;',
+        '        keepalive 16;',
+        // Shorter than Node's keepAliveTimeout (5 s): nginx, not the service, closes idle connections.
+        '        keepalive_timeout 4s;',
+        '    }',
+      ].join('\n'),
     );
     const ai = section(text, 'upstream api_ai-model');
     expect(ai).toContain('server api-1.internal:4001 weight=95;');

@@ -10,6 +10,10 @@
  * - `/api/<module>/` is proxied with the prefix stripped (`proxy_pass http://api_<module>/;`): each
  *   Express service is an app mounted at `/` that also runs alone on its port, where its routes
  *   are `/health`, `/invoices`. The prefix travels as `X-Forwarded-Prefix` for apps that build URLs.
+ * - Upstream connections are kept alive (`keepalive 16`) and closed by nginx after 4 s idle, below
+ *   Node's default keepAliveTimeout (5 s): nginx never sends a request on a connection the service
+ *   is closing at that moment (an idempotent one it would retry; a POST would fail with a 502), and
+ *   a release stopping gracefully sees its idle connections gone within 4 s and can end.
  * - nginx is the edge: `X-Forwarded-For` is the client's address, never a list a client sent; an
  *   `X-Request-Id` a client sent is kept only when it is a short plain token, else nginx makes one.
  * - Security headers go on every response (`always`), repeated in each location that adds a
@@ -298,7 +302,11 @@ function render(c: Checked, version: string): string {
     (kind) => `${kind}_temp_path ${paths.temp}/${kind};`,
   );
   const upstreams = c.apis.flatMap(({ name, servers }) => [
-    ...block(`upstream api_${name}`, [...servers.map((s) => `server ${s};`), 'keepalive 16;']),
+    ...block(`upstream api_${name}`, [
+      ...servers.map((s) => `server ${s};`),
+      'keepalive 16;',
+      'keepalive_timeout 4s;',
+    ]),
     '',
   ]);
   const http = block('http', [
