@@ -31,6 +31,9 @@ describe('waggle run on a small monorepo', () => {
   let brokenText: CliResult;
   const shell = { marker: join(tmpdir(), `waggle-pwned-${process.pid}`), branch: '' };
   let shellRun: Run;
+  /** Whether the run made a workspace, looked at right after it (retention removes old ones). */
+  const madeWorkspace = (result: Run) => existsSync(join(home, 'workspaces', String(result.summary?.run)));
+  const workspaces: Record<string, boolean> = {};
 
   beforeAll(async () => {
     repo = repoFrom(join(FIXTURES, 'mini'));
@@ -38,7 +41,9 @@ describe('waggle run on a small monorepo', () => {
     const env = { WAGGLE_HOME: home };
 
     first = await run(['--all']);
+    workspaces.first = madeWorkspace(first);
     again = await run([]);
+    workspaces.again = madeWorkspace(again);
     listedAfterTwo = await waggle(['runs', 'list', '--json'], { cwd: repo, env });
 
     appendFileSync(join(repo, 'packages/app/build.mjs'), '// touched\n');
@@ -57,6 +62,7 @@ describe('waggle run on a small monorepo', () => {
     writeFileSync(join(repo, 'packages/lib/value.txt'), '42\n');
     commitAll(repo, `fix $(touch ${shell.marker}) \`touch ${shell.marker}\``);
     shellRun = await run(['--all']);
+    workspaces.shellRun = madeWorkspace(shellRun);
   });
 
   it('builds, tests and packages every package, then reuses what passed', () => {
@@ -74,6 +80,32 @@ describe('waggle run on a small monorepo', () => {
     expect(again.code).toBe(0);
     expect(again.summary?.packages.app?.status).toBe('cached');
     expect(again.summary?.artifacts[0]?.sha256).toBe(first.summary?.artifacts[0]?.sha256);
+  });
+
+  it('answers a commit whose every build and suite passed before with no checkout and no install', () => {
+    // Nothing affected (the same commit again), and everything affected but cached (--all on a
+    // commit whose packages' inputs all passed before): the steps say what they reuse.
+    for (const [name, result] of [
+      ['again', again],
+      ['shellRun', shellRun],
+    ] as const) {
+      expect(result.code, result.stderr).toBe(0);
+      expect(
+        result.summary?.stages.filter((stage) => ['checkout', 'install'].includes(stage.name)),
+        name,
+      ).toEqual([
+        expect.objectContaining({ name: 'checkout', status: 'skipped' }),
+        expect.objectContaining({ name: 'install', status: 'skipped' }),
+      ]);
+      expect(workspaces[name], name).toBe(false);
+    }
+    expect(shellRun.stderr).toContain(
+      'nothing to run: every build and suite the change reaches passed before',
+    );
+    expect(shellRun.summary?.packages.lib?.status).toBe('cached');
+    expect(shellRun.summary?.packages.app?.status).toBe('cached');
+    expect(shellRun.summary?.artifacts.map((a) => a.package)).toEqual(['app']);
+    expect(workspaces.first).toBe(true);
   });
 
   it('keeps every step with its exit code, duration and log, and every test case', async () => {
@@ -160,7 +192,7 @@ describe('cancelling a run', () => {
     expect(summary.packages.lib?.status).toBe('cancelled');
     const sleeperPid = Number(readFileSync(pidFile, 'utf8'));
     await vi.waitFor(() => expect(isRunning(sleeperPid)).toBe(false), { timeout: 5_000 });
-  });
+  }, 90_000);
 });
 
 describe('a run whose process was killed', () => {
@@ -185,5 +217,5 @@ describe('a run whose process was killed', () => {
     const killed = JSON.parse((await waggle(['runs', 'show', '1', '--json'], { cwd: repo, env })).stdout);
     expect(killed.run).toMatchObject({ status: 'interrupted', error: 'its process stopped mid-run' });
     expect(killed.steps.find((step: { key: string }) => step.key === 'test:lib').status).toBe('cancelled');
-  });
+  }, 90_000);
 });

@@ -33,7 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       'after',
       '\nExit codes: 0 success, 1 the pipeline or an operation failed, 2 bad input (usage, config).\n' +
         'Config: waggle.yml here or at the git root (-c FILE). State: a folder per repository under\n' +
-        '~/.local/state/waggle/ (XDG_STATE_HOME; WAGGLE_HOME overrides).\n' +
+        '~/.local/state/waggle/ (/var/lib/waggle/ as root; XDG_STATE_HOME; WAGGLE_HOME overrides).\n' +
         'Environment: WAGGLE_WEBHOOK_SECRET (serve), WAGGLE_SERVER and WAGGLE_TOKEN (runs against a server);\n' +
         'secrets named in waggle.yml are read from variables of the same name.',
     )

@@ -30,6 +30,8 @@ export interface CiPlanInput {
   sha: string;
   /** Folder of the fresh checkout. */
   workspace: string;
+  /** False when every step can reuse an earlier run's work: no checkout, no install (workspace-need.ts). */
+  workspaceNeeded: boolean;
   /** Where waggle.yml sits inside the repository ('' at the root): package paths start there. */
   configDir: string;
   home: string;

@@ -9,6 +9,7 @@ import { secretValues } from '../config/secrets.js';
 import { Redactor } from '../exec/redact.js';
 import { stepUser } from '../exec/step-user.js';
 import type { Store } from '../store/store.js';
+import { findArtifact } from '../workspace/artifact.js';
 import { commitInfo } from '../workspace/git.js';
 import { withDependencies } from '../workspace/graph.js';
 import { applyRetention } from '../workspace/retention.js';
@@ -22,6 +23,7 @@ import type { StageName } from './step.js';
 import { stepEnvironments } from './step-environments.js';
 import { type RunSummary, RunTally } from './summary.js';
 import { TestServices } from './test-services.js';
+import { workspaceNeed } from './workspace-need.js';
 
 export interface RunOptions {
   /** Measure "changed" from this commit instead of the branch's last passed run. */
@@ -157,10 +159,25 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
     remember: (key, kind, pkg) => store.cache.remember(key, kind, pkg, runId),
     recall: async (key, kind) => (options.noCache ? undefined : store.cache.recall(key, kind)),
   };
+  const fresh = options.noCache === true;
+  const needed = withDependencies(graph, affected.packages);
+  const until = options.until ?? 'package';
+  const workspaceWhy = await workspaceNeed({
+    packages: config.packages,
+    needed,
+    affected: affected.packages,
+    keys: scope.keys,
+    suiteKeys: scope.suiteKeys,
+    until,
+    fresh,
+    recall: sink.recall,
+    hasArtifact: (pkg, key) => findArtifact(join(request.home, 'artifacts'), pkg, key) !== undefined,
+  });
   const steps = planCiSteps({
     repo,
     sha,
     workspace,
+    workspaceNeeded: workspaceWhy !== undefined,
     configDir,
     home: request.home,
     packages: config.packages,
@@ -169,9 +186,9 @@ export async function executeRun(request: ExecuteRequest): Promise<RunSummary> {
     suiteKeys: scope.suiteKeys,
     services,
     affected: affected.packages,
-    fresh: options.noCache === true,
-    needed: withDependencies(graph, affected.packages),
-    until: options.until ?? 'package',
+    fresh,
+    needed,
+    until,
     envFor,
     redactor,
     sink,

@@ -23,18 +23,24 @@ export function buildSteps(input: CiPlanInput, root: string, run: RunCommand): S
       async run(context): Promise<StepOutcome> {
         if (!input.needed.has(name)) return NOT_AFFECTED;
         if (pkg.build === false) return { status: 'skipped', detail: 'no build' };
-        const dir = resolveInside(root, pkg.path);
-        const reused = await reusedFromEarlierRun(input.sink, 'build', key, context, async (fromRun) =>
-          key !== undefined && (await builds.restore(key, dir, { link: false }))
+        // Resolved only with a workspace: a run with nothing to run has none.
+        const dir = () => resolveInside(root, pkg.path);
+        const reused = await reusedFromEarlierRun(input.sink, 'build', key, context, async (fromRun) => {
+          if (!input.workspaceNeeded)
+            return `passed in run ${fromRun}; nothing in this run needs its outputs`;
+          return key !== undefined && (await builds.restore(key, dir(), { link: false }))
             ? `outputs restored from run ${fromRun}`
-            : false,
-        );
+            : false;
+        });
         if (reused) return reused;
-        const result = await run(context, toArgv(pkg.build), dir, { timeoutMs: BUILD_TIMEOUT_MS, pkg: name });
+        const result = await run(context, toArgv(pkg.build), dir(), {
+          timeoutMs: BUILD_TIMEOUT_MS,
+          pkg: name,
+        });
         if (result.exitCode !== 0)
           return { status: 'failed', exitCode: result.exitCode, detail: describeExit(result) };
         if (key !== undefined) {
-          await builds.save(key, dir, pkg.outputs, { link: false });
+          await builds.save(key, dir(), pkg.outputs, { link: false });
           await input.sink.remember(key, 'build', name);
         }
         return { status: 'passed', exitCode: 0 };

@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 import { handOver } from '../../exec/step-user.js';
 import type { CiPlanInput } from '../ci-plan-input.js';
 import type { Step } from '../step.js';
+import { NOTHING_TO_RUN } from './package-step.js';
 import type { RunCommand } from './run-command.js';
 
 export function checkoutStep(input: CiPlanInput, run: RunCommand): Step {
@@ -15,6 +16,7 @@ export function checkoutStep(input: CiPlanInput, run: RunCommand): Step {
     name: 'checkout',
     needs: [],
     async run(context) {
+      if (!input.workspaceNeeded) return NOTHING_TO_RUN;
       rmSync(input.workspace, { recursive: true, force: true });
       // A local clone hard-links git's objects: a fresh, isolated tree in well under a second.
       const clone = await run(

@@ -5,6 +5,7 @@ import { sha256 } from '../../workspace/cache-key.js';
 import { TreeCache } from '../../workspace/tree-cache.js';
 import type { CiPlanInput } from '../ci-plan-input.js';
 import type { Step } from '../step.js';
+import { NOTHING_TO_RUN } from './package-step.js';
 import { describeExit, type RunCommand } from './run-command.js';
 
 const NPM_CI_TIMEOUT_MS = 20 * 60_000;
@@ -16,6 +17,7 @@ export function installStep(input: CiPlanInput, root: string, run: RunCommand): 
     name: 'npm ci',
     needs: ['checkout'],
     async run(context) {
+      if (!input.workspaceNeeded) return NOTHING_TO_RUN;
       const lockfile = join(root, 'package-lock.json');
       if (!existsSync(lockfile)) {
         context.log(

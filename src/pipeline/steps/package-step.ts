@@ -26,6 +26,12 @@ export function packageStep(
 
 export const NOT_AFFECTED: StepOutcome = { status: 'skipped', detail: 'not affected' };
 
+/** The checkout and install of a run whose every step reuses an earlier run's work. */
+export const NOTHING_TO_RUN: StepOutcome = {
+  status: 'skipped',
+  detail: 'nothing to run: every build and suite the change reaches passed before',
+};
+
 /**
  * The outcome of a step whose key an earlier run already passed, once `putBack` has restored
  * what that run made (false when it could not: the step then does the work); undefined when no
