@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+import { main } from '../dist/waggle.mjs';
 
 process.exitCode = await main(process.argv);

@@ -79,7 +79,7 @@ describe('waggle hooks install', () => {
     commitAll(repo, 'fix lib');
     expect(push()).toBe(0);
     expect(git(remote, ['rev-parse', 'main'])).toBe(git(repo, ['rev-parse', 'HEAD']));
-  });
+  }, 90_000);
 });
 
 describe('waggle tokens', () => {

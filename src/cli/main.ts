@@ -1,8 +1,10 @@
 /** argv -> command. The one place that prints for humans and decides exit codes. */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.js';
 import { WaggleError } from '../errors.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDeploy } from './commands/deploy.js';
@@ -62,7 +64,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 function packageVersion(): string {
-  const manifest = new URL('../../package.json', import.meta.url);
+  const manifest = join(PACKAGE_ROOT, 'package.json');
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 

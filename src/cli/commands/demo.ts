@@ -1,8 +1,8 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
+import { PACKAGE_ROOT } from '../../package-root.js';
 import type { RunSummary } from '../../pipeline/summary.js';
 import { git } from '../../workspace/git.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
@@ -11,7 +11,6 @@ import { runWithProgress } from '../run-session.js';
 import { summaryText } from '../summary-text.js';
 import { UsageError } from '../usage-error.js';
 
-const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const REFERENCE_APP = join(PACKAGE_ROOT, 'examples', 'hivenue');
 /** Left out of the demo repository: installs and outputs of earlier local runs. */
 const NOT_SOURCE = new Set([

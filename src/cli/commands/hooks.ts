@@ -1,12 +1,12 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { PACKAGE_ROOT } from '../../package-root.js';
 import { git, gitRoot } from '../../workspace/git.js';
 import { UsageError } from '../usage-error.js';
 
 const MARK = '# Installed by "waggle hooks install"';
-const WAGGLE_BIN = fileURLToPath(new URL('../../../bin/waggle.js', import.meta.url));
+const WAGGLE_BIN = join(PACKAGE_ROOT, 'bin', 'waggle.js');
 
 export function registerHooks(program: Command): void {
   const hooks = program.command('hooks').description('git hooks');
