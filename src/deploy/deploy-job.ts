@@ -8,7 +8,7 @@
  * Its configuration is the host's own (the server's or this checkout's waggle.yml), never a
  * pushed commit's: hosts and secrets are not a commit's to choose.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Config } from '../config/schema.js';
@@ -17,6 +17,7 @@ import { parseDuration } from '../config/units.js';
 import { FailedOperationError } from '../errors.js';
 import { exec } from '../exec/process.js';
 import { Redactor } from '../exec/redact.js';
+import { stepUser } from '../exec/step-user.js';
 import { execute } from '../pipeline/engine.js';
 import type { JobKind } from '../pipeline/job-kind.js';
 import { type RunEvent, RunRecorder } from '../pipeline/run-recorder.js';
@@ -28,7 +29,8 @@ import { gitRoot } from '../workspace/git.js';
 import { e2eStep } from './e2e-step.js';
 import { type DeployArtifact, deployEnvironment } from './environment-deploy.js';
 import { resolveHosts } from './inventory.js';
-import { backupDatabase, pingDatabase, runMigrations } from './mongo-tasks.js';
+import { runMigrationsApart } from './isolated-migrations.js';
+import { backupDatabase, pingDatabase } from './mongo-tasks.js';
 import { rollbackStep, runOf } from './rollback.js';
 import { type HostTransport, type TransportOptions, transportFor } from './transports.js';
 
@@ -208,7 +210,12 @@ async function executeDeploy(
             if (!database.migrations) return { status: 'passed' };
             const folder = await extractFolder(job, database.migrations);
             try {
-              const outcome = await runMigrations(uri, { folder });
+              const outcome = await runMigrationsApart({
+                uri,
+                folder,
+                user: stepUser(deps.env),
+                log: (line, stream) => context.log(line, stream),
+              });
               for (const applied of outcome.applied)
                 context.log(`migrated ${applied.name} (${applied.durationMs} ms)`);
               return {
@@ -370,6 +377,8 @@ async function artifactsOf(store: Store, runId: number): Promise<DeployArtifact[
 /** A folder of the job's commit, written out to a temporary folder (the migrations to run). */
 async function extractFolder(job: Run, folder: string): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), 'waggle-migrations-'));
+  // Passable, so the user the scripts run as reaches the folder it is given.
+  chmodSync(out, 0o711);
   const archive = join(out, 'folder.tar');
   await exec(['git', 'archive', `--output=${archive}`, job.sha, '--', folder], { cwd: job.repo });
   await exec(['tar', '-xf', archive, '-C', out], { cwd: out });
