@@ -27,6 +27,22 @@ describe('TreeCache', () => {
     expect(readFileSync(join(fresh, 'dist', 'index.js'), 'utf8')).toBe('built');
   });
 
+  it('saves a folder named twice, or inside another, once: no node_modules/node_modules', async () => {
+    // A package at the repository root: its node_modules is the root's.
+    const root = join(base, 'root-package');
+    mkdirSync(join(root, 'node_modules', 'express'), { recursive: true });
+    writeFileSync(join(root, 'node_modules', 'express', 'index.js'), 'express');
+    await cache.save('k-root', root, ['node_modules', 'node_modules', './node_modules/express'], {
+      link: true,
+    });
+    const fresh = join(base, 'fresh-root');
+    mkdirSync(fresh);
+    expect(await cache.restore('k-root', fresh, { link: true })).toBe(true);
+    expect(readFileSync(join(fresh, 'node_modules', 'express', 'index.js'), 'utf8')).toBe('express');
+    expect(existsSync(join(fresh, 'node_modules', 'node_modules'))).toBe(false);
+    expect(existsSync(join(fresh, 'node_modules', 'express', 'express'))).toBe(false);
+  });
+
   it('keeps an entry for folders that are not there, which restores nothing', async () => {
     const empty = join(base, 'no-folders');
     mkdirSync(empty);

@@ -3,7 +3,7 @@
  * fresh workspace. Entries appear by an atomic rename, so a crash never leaves half an entry.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, normalize, sep } from 'node:path';
 import { exec } from '../exec/process.js';
 import { handOver, type StepUser, takeBack } from '../exec/step-user.js';
 import { resolveInside } from './inside.js';
@@ -36,7 +36,7 @@ export class TreeCache {
     if (this.has(key)) return;
     const staging = join(this.dir, `.tmp-${key}-${process.pid}-${Date.now()}`);
     // A path that leads out of the tree (a committed symlink) is refused, never copied in.
-    const present = paths.filter((path) => existsSync(resolveInside(fromRoot, path)));
+    const present = outermost(paths).filter((path) => existsSync(resolveInside(fromRoot, path)));
     try {
       for (const path of present) await copy(join(fromRoot, path), join(staging, path), mode);
       // None may be there (an app with no dependencies has no node_modules): an empty entry is one too.
@@ -68,6 +68,16 @@ export class TreeCache {
     }
     return true;
   }
+}
+
+/**
+ * Each folder once, and none inside another listed: cp copies a folder that is already there into
+ * it, so `node_modules` twice (the root's, and that of a package at `.`) saved a
+ * node_modules/node_modules, where Node then finds a second copy of every dependency.
+ */
+function outermost(paths: readonly string[]): string[] {
+  const unique = [...new Set(paths.map((path) => normalize(path)))];
+  return unique.filter((path) => !unique.some((other) => other !== path && path.startsWith(other + sep)));
 }
 
 async function copy(from: string, to: string, mode: CopyMode): Promise<void> {
