@@ -1,7 +1,8 @@
 /**
  * A MongoDB stand-in for a test file: the reference app's own starter
  * (examples/hivenue/tools/mongo-standin.mjs: CongoDB from @push.rocks/smartmongo, in memory) in a
- * child process on a loopback port the OS picks, so files running side by side never share one.
+ * child process on a loopback port the OS picks, so files running side by side never share one;
+ * or inside a test host's network namespace, on that host's own address (a db host).
  *
  * The starter runs from the reference app because smartmongo, and the npm overrides it needs,
  * belong to the reference app: waggle speaks to MongoDB only through the official driver, so it
@@ -18,6 +19,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { REFERENCE_APP } from './hivenue.js';
+import type { TestHosts } from './test-hosts.js';
 
 const STARTER = join(REFERENCE_APP, 'tools', 'mongo-standin.mjs');
 const INSTALLED = join(REFERENCE_APP, 'node_modules', '@push.rocks', 'smartmongo', 'package.json');
@@ -29,13 +31,31 @@ export interface MongoStandin {
   stop(): Promise<void>;
 }
 
-export async function startMongoStandin(): Promise<MongoStandin> {
+/**
+ * A stand-in on a loopback port the OS picks; or, given a test host, inside that host's network
+ * namespace on its own address and the port given (a db host that services on others reach).
+ */
+export async function startMongoStandin(on?: {
+  hosts: TestHosts;
+  host: string;
+  port: number;
+}): Promise<MongoStandin> {
   await ensureReferenceAppInstalled();
   // --exit-on-stdin-end: a test process that dies without its afterAll leaves no server behind.
-  const child = spawn(process.execPath, [STARTER, '--port', '0', '--exit-on-stdin-end'], {
-    cwd: REFERENCE_APP,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = on
+    ? on.hosts.spawn(on.host, [
+        process.execPath,
+        STARTER,
+        '--host',
+        addressOf(on.hosts, on.host),
+        '--port',
+        String(on.port),
+        '--exit-on-stdin-end',
+      ])
+    : spawn(process.execPath, [STARTER, '--port', '0', '--exit-on-stdin-end'], {
+        cwd: REFERENCE_APP,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -47,6 +67,12 @@ export async function startMongoStandin(): Promise<MongoStandin> {
     child.once('exit', (code) => reject(new Error(`mongo stand-in exited with ${code}: ${stderr.trim()}`)));
   });
   return { uri, stop: () => stopChild(child) };
+}
+
+function addressOf(hosts: TestHosts, name: string): string {
+  const host = hosts.hosts[name];
+  if (!host) throw new Error(`no test host ${name}`);
+  return host.address;
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -3,11 +3,13 @@
 // It speaks the MongoDB wire protocol, so services keep using the official driver and a
 // mongodb:// URI; pointing MONGODB_URI at a real server needs no code change.
 //
-// Usage: node tools/mongo-standin.mjs [--port N] [--exit-on-stdin-end]
-//   --port N              port on 127.0.0.1 (default 0: a free port chosen by the OS)
+// Usage: node tools/mongo-standin.mjs [--host ADDRESS] [--port N] [--exit-on-stdin-end]
+//   --host ADDRESS        address to listen on (default 127.0.0.1; a db host's own address when
+//                         services on other hosts reach it)
+//   --port N              port (default 0: a free port chosen by the OS)
 //   --exit-on-stdin-end   stop when stdin closes, so a parent that dies without cleaning up
 //                         (a crashed test run) does not leave the server behind
-// Prints exactly one line, mongodb://127.0.0.1:PORT, once it accepts connections, and stops
+// Prints exactly one line, mongodb://ADDRESS:PORT, once it accepts connections, and stops
 // cleanly on SIGTERM or SIGINT.
 // Known gaps against a real server: string _ids are rejected and unique indexes are not enforced.
 
@@ -16,10 +18,9 @@ import { parseArgs } from 'node:util';
 // the parts of smartmongo that manage real mongod binaries.
 import { CongoServer } from '@push.rocks/smartmongo/dist_ts/congodb/index.js';
 
-const HOST = '127.0.0.1';
-
 const { values } = parseArgs({
   options: {
+    host: { type: 'string', default: '127.0.0.1' },
     port: { type: 'string', default: '0' },
     'exit-on-stdin-end': { type: 'boolean', default: false },
   },
@@ -29,6 +30,7 @@ if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 655
   console.error(`mongo-standin: invalid --port ${values.port}`);
   process.exit(2);
 }
+const HOST = values.host;
 
 const server = new CongoServer({ host: HOST, port: requestedPort, storage: 'memory' });
 try {
