@@ -49,13 +49,16 @@ function service(code: string, env: Record<string, string>) {
   return { child, said, hears, exited };
 }
 
-/** Holds every request until told `release` over IPC; says `holding` for each, and answers `ping`. */
+/**
+ * Holds every request until told `release` over IPC; says `holding` for each, and answers `ping`
+ * with `pong`, or `pong, closed` once its server no longer listens.
+ */
 const HOLDING = `const http = require('node:http');
 const held = [];
 const server = http.createServer((req, res) => { held.push(res); process.send('holding'); });
 process.on('message', (message) => {
   if (message === 'release') for (const res of held.splice(0)) res.end('held');
-  if (message === 'ping') process.send('pong');
+  if (message === 'ping') process.send(server.listening ? 'pong' : 'pong, closed');
 });
 server.listen(Number(process.env.LISTEN), '127.0.0.1', () => process.send('listening'));
 `;
@@ -101,9 +104,11 @@ describe('the preload of services under pm2', () => {
     const inFlight = get(port, '/');
     await running.hears('holding');
     running.child.kill('SIGINT');
-    // SIGINT did not end it: it is closing, still answering what it holds.
+    // SIGINT did not end it: once its server no longer listens it is closing, still holding the request.
+    const closed = running.hears('pong, closed');
+    running.child.on('message', (message) => message === 'pong' && running.child.send('ping'));
     running.child.send('ping');
-    await running.hears('pong');
+    await closed;
     running.child.send('release');
     expect(await inFlight).toEqual({ body: 'held', connection: 'close' });
     expect(await running.exited).toBe(0);
