@@ -1,12 +1,11 @@
 /**
  * The bench's servers: web, api and db, each a network namespace with its own address and sshd
- * (test/helpers/test-hosts.ts), the reference app's MongoDB stand-in on db, and for the baselines
- * the nginx Hivenue configured by hand on web.
+ * (test/helpers/test-hosts.ts), the reference app's MongoDB stand-in on db's address, and for the
+ * baselines the nginx Hivenue configured by hand on web.
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { REFERENCE_APP } from '../../test/helpers/hivenue.js';
+import { startMongoStandin } from '../../test/helpers/mongo-standin.js';
 import { type TestHost, TestHosts } from '../../test/helpers/test-hosts.js';
 
 export const DB_PORT = 27017;
@@ -27,20 +26,8 @@ export async function startHosts(): Promise<BenchHosts> {
   try {
     chmodSync(fixture.dir, 0o755); // nginx's workers (nobody) read the site under it, as under /srv
     const host = (name: string) => fixture.hosts[name] as TestHost;
-    const db = fixture.spawn('db', [
-      process.execPath,
-      new URL('./db-standin.mjs', import.meta.url).pathname,
-      REFERENCE_APP,
-      String(DB_PORT),
-    ]);
-    let stderr = '';
-    db.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    await new Promise<void>((resolve, reject) => {
-      createInterface({ input: db.stdout as NodeJS.ReadableStream }).once('line', () => resolve());
-      db.once('exit', (code) => reject(new Error(`the db stand-in exited with ${code}: ${stderr}`)));
-    });
+    // Stopped with the hosts: it runs in db's namespace.
+    await startMongoStandin({ hosts: fixture, host: 'db', port: DB_PORT });
     return {
       fixture,
       web: host('web'),
