@@ -40,8 +40,6 @@ export function checkConfig(raw: unknown, root: string): ConfigIssue[] {
           message: unknownName('package', dependency, packageNames),
         });
     }
-    if (pkg.service !== undefined && pkg.site !== undefined)
-      issues.push({ path: at, message: 'a package is a service or a site, not both' });
     issues.push(...suiteProblems(at, pkg.test, serviceNames, unknownName));
   }
   issues.push(...overlappingPackages(packages));

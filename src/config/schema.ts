@@ -58,7 +58,9 @@ const site = z
       'package',
     ),
   })
-  .describe('This package is a static site served by Nginx (web role).');
+  .describe(
+    'This package is a static site served by Nginx (web role). A package may be a service and a site at once (an Express server beside its Angular client): its release then holds both, so its outputs must hold what the service runs.',
+  );
 
 const suiteFields = {
   run: command.default('npm test --if-present').describe('Command that runs the suite.'),

@@ -43,18 +43,18 @@ export function detectPackage(
 
 /**
  * The comment above the site about the Express server beside it, which says whether its tests run
- * here: only when a suite tests its folder.
+ * here (only when a suite tests its folder) and how the server is released with the site.
  */
 function backEndNote(server: string, tested: readonly string[]): string[] {
+  const release = [
+    `To release the server too, give this package a service (port, start, health) and add ${server}`,
+    "to outputs beside the site's build: one release then holds both.",
+  ];
   return tested.includes(server)
-    ? [
-        `${server}/ holds an Express server: its tests run here, but a package is released as a site`,
-        'or a service, not both, and this one is released as the Angular site.',
-      ]
+    ? [`${server}/ holds an Express server: its tests run here.`, ...release]
     : [
         `TODO: ${server}/ holds an Express server, but no test script runs a test runner over it, so`,
         `its tests do not run here: add a suite for them under test, with inputs: [${server}].`,
-        'A package is released as a site or a service, not both, and this one is released as the',
-        'Angular site.',
+        ...release,
       ];
 }
