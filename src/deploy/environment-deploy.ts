@@ -4,12 +4,14 @@
  * on the web hosts, rendered from what now runs where. When one service fails, the services
  * already moved in this deploy go back too: the environment never runs a mix of two releases.
  */
+
 import { posix } from 'node:path';
 import type { EnvironmentConfig, PackageConfig } from '../config/schema.js';
 import { parseDuration } from '../config/units.js';
 import { toArgv } from '../exec/argv.js';
 import { HostNginx, type HostNginxOptions } from '../router/nginx.js';
 import type { NginxState } from '../router/nginx-config.js';
+import { siteFolder } from '../workspace/artifact.js';
 import type { HealthAnswer } from './health-check.js';
 import { HostReleases, type ReleaseFacts, releaseId, releasePaths } from './releases.js';
 import { deployService, restoreRelease, type ServiceRelease } from './service-deploy.js';
@@ -216,7 +218,10 @@ export function routerState(
       ...(router.address ? { address: router.address } : {}),
     },
     ...(router.serverName ? { serverName: router.serverName } : {}),
-    ...(site ? { site: { root: posix.join(on.base, input.app, site[0], 'current') } } : {}),
+    // A package that is a service and a site holds its site in a folder of its release.
+    ...(site
+      ? { site: { root: posix.join(on.base, input.app, site[0], 'current', siteFolder(site[1])) } }
+      : {}),
     apis: Object.entries(input.packages)
       .filter(([, pkg]) => pkg.service)
       .map(([name, pkg]) => ({
